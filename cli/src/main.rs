@@ -1,0 +1,49 @@
+//! `wolfe`: the one binary.
+
+mod commands;
+mod env;
+mod event_file;
+mod exit;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "wolfe",
+    version,
+    about = "Event-driven runbook automation in WebAssembly sandboxes"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a runbook directory (Python or Rust) into a component and manifest.
+    Build(commands::build::BuildArgs),
+    /// Execute a runbook once against event files and print what happened.
+    Run(commands::run::RunArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(env::log_filter())
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => commands::build::run(args),
+        Command::Run(args) => commands::run::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            exit::ERROR.into()
+        }
+    }
+}

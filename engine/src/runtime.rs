@@ -1,0 +1,120 @@
+//! The long-lived runtime: one wasmtime engine, its linker and caches.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+use wasmtime::Engine;
+use wasmtime::component::Linker;
+use wolfe_host_apis::bindings::RunbookPre;
+
+use crate::cache::ComponentCache;
+use crate::config::RuntimeConfig;
+use crate::epoch::EpochTicker;
+use crate::state::ExecState;
+use crate::wasmtime_config::wasmtime_config;
+
+/// The interface every runbook must export, named in errors.
+const HANDLER_EXPORT: &str = "wolfe:runbook/handler@0.1.0";
+
+/// Why a component cannot be run by this host.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("not a valid WebAssembly component: {0}")]
+    NotAComponent(String),
+    #[error("runbook needs something this host does not provide: {0}")]
+    MissingImport(String),
+    #[error("runbook does not export {HANDLER_EXPORT} (no entry point): {0}")]
+    MissingHandler(String),
+}
+
+/// A compiled runbook, ready to instantiate. Cheap to clone.
+#[derive(Clone)]
+pub struct LoadedRunbook {
+    pub(crate) sha256: String,
+    pub(crate) pre: RunbookPre<ExecState>,
+}
+
+impl LoadedRunbook {
+    /// Hex sha256 of the component bytes: the artifact's identity.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+}
+
+/// Runs runbook executions. Create one per process and share it.
+pub struct Runtime {
+    pub(crate) engine: Engine,
+    linker: Linker<ExecState>,
+    cache: ComponentCache,
+    loaded: Mutex<HashMap<String, LoadedRunbook>>,
+    pub(crate) slots: Arc<Semaphore>,
+    pub(crate) config: RuntimeConfig,
+    _ticker: EpochTicker,
+}
+
+impl Runtime {
+    pub fn new(config: RuntimeConfig) -> anyhow::Result<Self> {
+        let engine = Engine::new(&wasmtime_config(&config))?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wolfe_host_apis::log::add_to_linker(&mut linker, |state: &mut ExecState| &mut state.log)?;
+        let cache = ComponentCache::new(&engine, config.cache_dir.clone());
+        let ticker = EpochTicker::start(engine.clone(), config.epoch_tick)?;
+        Ok(Self {
+            slots: Arc::new(Semaphore::new(config.max_concurrent_executions as usize)),
+            engine,
+            linker,
+            cache,
+            loaded: Mutex::default(),
+            config,
+            _ticker: ticker,
+        })
+    }
+
+    pub fn config(&self) -> &RuntimeConfig {
+        &self.config
+    }
+
+    /// Reads and loads a component file.
+    pub fn load_file(&self, path: &Path) -> Result<LoadedRunbook, LoadError> {
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        self.load(&bytes)
+    }
+
+    /// Compiles (or fetches from the caches) and links a component.
+    pub fn load(&self, bytes: &[u8]) -> Result<LoadedRunbook, LoadError> {
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        if let Some(hit) = self.lock_loaded().get(&sha256) {
+            return Ok(hit.clone());
+        }
+        let component = self
+            .cache
+            .load_or_compile(&self.engine, bytes, &sha256)
+            .map_err(|e| LoadError::NotAComponent(format!("{e:#}")))?;
+        let instance_pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| LoadError::MissingImport(format!("{e:#}")))?;
+        let pre = RunbookPre::new(instance_pre)
+            .map_err(|e| LoadError::MissingHandler(format!("{e:#}")))?;
+        let loaded = LoadedRunbook { sha256, pre };
+        self.lock_loaded()
+            .insert(loaded.sha256.clone(), loaded.clone());
+        Ok(loaded)
+    }
+
+    fn lock_loaded(&self) -> std::sync::MutexGuard<'_, HashMap<String, LoadedRunbook>> {
+        self.loaded.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
