@@ -72,9 +72,9 @@ pub struct ExecutionResult {
     pub logs: CapturedLog,
     pub fuel_consumed: u64,
     pub peak_memory_bytes: u64,
-    #[serde(serialize_with = "micros")]
+    #[serde(rename = "wall_time_us", serialize_with = "micros")]
     pub wall_time: Duration,
-    #[serde(serialize_with = "micros")]
+    #[serde(rename = "instantiation_time_us", serialize_with = "micros")]
     pub instantiation_time: Duration,
 }
 

@@ -63,9 +63,9 @@ def read_env(_ctx):
 
 
 def open_socket(_ctx):
-    import socket
-
     try:
+        import socket
+
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.settimeout(1)
         s.connect(("127.0.0.1", 22))

@@ -1,0 +1,65 @@
+//! The on-disk cache of compiled components.
+
+use serde_json::json;
+use wolfe_engine::{Outcome, Runtime, RuntimeConfig};
+
+use crate::support::{quotas, request};
+
+fn runtime_with_cache(dir: &std::path::Path) -> Runtime {
+    Runtime::new(RuntimeConfig {
+        max_concurrent_executions: 1,
+        cache_dir: Some(dir.to_path_buf()),
+        ..RuntimeConfig::default()
+    })
+    .unwrap()
+}
+
+fn cached_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compiles_once_reuses_and_replaces_a_corrupt_entry() {
+    let bytes = std::fs::read(wolfe_testkit::built(&wolfe_testkit::guest_dir(
+        "hostile-rust",
+    )))
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+
+    let first = runtime_with_cache(cache.path()).load(&bytes).unwrap();
+    let files = cached_files(cache.path());
+    assert_eq!(files.len(), 1, "one compiled file per artifact");
+    let file = &files[0];
+    assert!(
+        file.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(first.sha256())
+    );
+    let written = std::fs::metadata(file).unwrap().modified().unwrap();
+
+    // A new process (runtime) loads it instead of compiling again.
+    runtime_with_cache(cache.path()).load(&bytes).unwrap();
+    assert_eq!(
+        std::fs::metadata(file).unwrap().modified().unwrap(),
+        written
+    );
+
+    // A torn file is recompiled and replaced, and the runbook still runs.
+    std::fs::write(file, b"garbage").unwrap();
+    let runtime = runtime_with_cache(cache.path());
+    let loaded = runtime.load(&bytes).unwrap();
+    assert_ne!(std::fs::read(file).unwrap(), b"garbage");
+    let result = runtime
+        .execute(
+            &loaded,
+            &request(json!({"mode": "echo"}), vec![]),
+            &quotas(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(result.outcome, Outcome::Succeeded);
+}
