@@ -36,6 +36,7 @@ pub struct BuildOutput {
 
 /// Builds the runbook in `dir` into `dir/target/wolfe/`.
 pub fn build(dir: &Path, toolchain: &Toolchain) -> Result<BuildOutput, BuildError> {
+    let dir = &std::path::absolute(dir).map_err(|e| BuildError::io(dir, e))?;
     let manifest = RunbookManifest::load(dir)?;
     let out_dir = dir.join("target").join("wolfe");
     std::fs::create_dir_all(&out_dir).map_err(|e| BuildError::io(&out_dir, e))?;

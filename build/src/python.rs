@@ -55,8 +55,30 @@ pub fn build(
         .arg("-p")
         .arg(&deps)
         .arg("-o")
-        .arg(out);
-    run(command, "componentize-py")
+        .arg(out)
+        // componentize-py prints a Rust backtrace of itself when asked to;
+        // the runbook's own traceback is what an author needs.
+        .env("RUST_BACKTRACE", "0")
+        .env("RUST_LIB_BACKTRACE", "0");
+    run(command, "componentize-py").map_err(|error| match error {
+        BuildError::Compile { summary, log } => BuildError::Compile {
+            summary,
+            log: runbook_traceback(&log, dir),
+        },
+        other => other,
+    })
+}
+
+/// Cuts componentize-py's output down to the runbook's traceback, with the
+/// staged source path (`/0/` is the first `-p` directory) mapped back to
+/// the runbook directory so file and line point at the author's file.
+fn runbook_traceback(log: &str, dir: &Path) -> String {
+    let inner = log
+        .find("AssertionError: Traceback")
+        .map(|start| &log[start + "AssertionError: ".len()..])
+        .unwrap_or(log);
+    let inner = inner.split("\n\nCaused by:").next().unwrap_or(inner);
+    inner.replace("File \"/0/", &format!("File \"{}/", dir.display()))
 }
 
 /// The module componentize-py exports: import the runbook (its decorator
@@ -155,8 +177,14 @@ pub(crate) fn summarize(log: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect();
     let exception = lines.iter().rev().find(|line| {
-        line.split_once(':')
-            .is_some_and(|(name, _)| name.ends_with("Error") || name.ends_with("Exception"))
+        line.split_once(':').is_some_and(|(name, _)| {
+            let identifier = name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            let exception = name.ends_with("Error") || name.ends_with("Exception");
+            // A bare "Error:" is a tool's own message, not a Python exception.
+            identifier && exception && name != "Error"
+        })
     });
     exception
         .or(lines.last())
@@ -176,6 +204,18 @@ mod tests {
             "SyntaxError: invalid syntax (main.py, line 3)"
         );
         assert_eq!(summarize("warning\nsomething broke\n"), "something broke");
+    }
+
+    #[test]
+    fn traceback_is_cut_out_and_points_at_the_runbook() {
+        let log = "Traceback (most recent call last):\n  File \"/venv/bin/componentize-py\"\n\
+                   AssertionError: Traceback (most recent call last):\n  File \"/0/main.py\", line 4\n\
+                   SyntaxError: expected ':'\n\nCaused by:\n    SyntaxError\n\nStack backtrace:\n  0: x\n";
+        let cleaned = runbook_traceback(log, Path::new("/home/me/rb"));
+        assert_eq!(
+            cleaned,
+            "Traceback (most recent call last):\n  File \"/home/me/rb/main.py\", line 4\nSyntaxError: expected ':'"
+        );
     }
 
     #[test]

@@ -1,0 +1,205 @@
+//! The `wolfe` binary as a user runs it: exit codes, output, and one-line
+//! errors that name the problem.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+fn wolfe(args: &[&str]) -> Output {
+    let toolchain = wolfe_testkit::toolchain();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wolfe"));
+    command
+        .args(args)
+        .env("WOLFE_CACHE_DIR", wolfe_testkit::compiled_cache_dir());
+    if let Some(componentize_py) = toolchain.componentize_py {
+        command.env("WOLFE_COMPONENTIZE_PY", componentize_py);
+    }
+    command.output().expect("wolfe runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The final line, which is what a person reads first.
+fn error_line(output: &Output) -> String {
+    stderr(output).lines().last().unwrap_or_default().to_owned()
+}
+
+fn hostile_rust() -> String {
+    let path = wolfe_testkit::built(&wolfe_testkit::guest_dir("hostile-rust"));
+    path.to_string_lossy().into_owned()
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn runs_an_example_and_prints_a_table() {
+    let component = wolfe_testkit::built(&wolfe_testkit::example_dir("kafka-broker-offline"));
+    let event = wolfe_testkit::example_dir("kafka-broker-offline")
+        .join("events/broker-down-healthy-host.json");
+    let output = wolfe(&["run", path_str(&component), "--event", path_str(&event)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(table.starts_with("outcome        succeeded\n"), "{table}");
+    assert!(table.contains("\"action\": \"restart_broker\""), "{table}");
+    for row in ["fuel", "peak memory", "wall time", "logs           2 lines"] {
+        assert!(table.contains(row), "missing {row}: {table}");
+    }
+}
+
+#[test]
+fn json_output_is_the_full_result() {
+    let output = wolfe(&[
+        "run",
+        &hostile_rust(),
+        "--param",
+        "mode=echo",
+        "--param",
+        "broker=3",
+        "--json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(result["outcome"], "succeeded");
+    assert_eq!(result["output"]["params"]["broker"], 3);
+    assert!(result["fuel_consumed"].as_u64().unwrap() > 0);
+    assert!(result["peak_memory_bytes"].as_u64().unwrap() > 0);
+    assert_eq!(result["artifact_sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn exit_codes_distinguish_failure_crash_and_quota() {
+    let guest = hostile_rust();
+    let code = |args: &[&str]| {
+        let mut all = vec!["run", guest.as_str()];
+        all.extend_from_slice(args);
+        wolfe(&all).status.code()
+    };
+    assert_eq!(code(&["--param", "mode=unknown"]), Some(10));
+    assert_eq!(code(&["--param", "mode=panic"]), Some(11));
+    assert_eq!(
+        code(&["--param", "mode=spin", "--fuel", "1000000"]),
+        Some(12)
+    );
+    assert_eq!(
+        code(&["--param", "mode=sleep", "--timeout", "200ms"]),
+        Some(12)
+    );
+    assert_eq!(
+        code(&["--param", "mode=allocate", "--memory", "16MiB"]),
+        Some(12)
+    );
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_exit_1() {
+    let guest = hostile_rust();
+    let output = wolfe(&["run", &guest, "--event", "/nonexistent/alert.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        error_line(&output).starts_with("error: cannot read event file /nonexistent/alert.json"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = wolfe(&["run", "/nonexistent/runbook"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(error_line(&output).contains("no such runbook directory or component file"));
+
+    let output = wolfe(&["run", &guest, "--memory", "8GiB"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(error_line(&output).contains("exceeds the runtime's per-execution ceiling"));
+
+    let output = wolfe(&["run", &guest, "--param", "no-equals-sign"]);
+    assert_eq!(output.status.code(), Some(2), "usage errors are clap's");
+    assert!(stderr(&output).contains("expected KEY=VALUE"));
+}
+
+#[test]
+fn a_wit_version_mismatch_names_the_interface() {
+    let dir = tempfile::tempdir().unwrap();
+    let component = dir.path().join("future.wasm");
+    let wat =
+        r#"(component (import "wolfe:runbook/log@0.2.0" (instance (export "write" (func)))))"#;
+    std::fs::write(&component, wat::parse_str(wat).unwrap()).unwrap();
+    let output = wolfe(&["run", path_str(&component)]);
+    assert_eq!(output.status.code(), Some(1));
+    let line = error_line(&output);
+    assert!(
+        line.contains("needs something this host does not provide"),
+        "{line}"
+    );
+    assert!(line.contains("wolfe:runbook/log@0.2.0"), "{line}");
+}
+
+fn python_runbook(source: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("wolfe.toml"), "name = \"probe\"\n").unwrap();
+    std::fs::write(dir.path().join("main.py"), source).unwrap();
+    dir
+}
+
+#[test]
+fn python_build_errors_name_the_problem() {
+    let no_handler = python_runbook("import wolfe\n\ndef handle(ctx, events):\n    return 1\n");
+    let output = wolfe(&["build", path_str(no_handler.path())]);
+    assert_eq!(output.status.code(), Some(1));
+    let line = error_line(&output);
+    assert!(
+        line.contains("no function is marked with @wolfe.runbook"),
+        "{line}"
+    );
+
+    let syntax =
+        python_runbook("import wolfe\n\n@wolfe.runbook\ndef handle(ctx, events)\n    return 1\n");
+    let output = wolfe(&["build", path_str(syntax.path())]);
+    assert_eq!(output.status.code(), Some(1));
+    let line = error_line(&output);
+    assert!(line.contains("SyntaxError"), "{line}");
+    assert!(
+        stderr(&output).contains("main.py\", line 4"),
+        "{}",
+        stderr(&output)
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let output = wolfe(&["build", path_str(empty.path())]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(error_line(&output).contains("not a runbook directory"));
+}
+
+#[test]
+fn build_writes_a_component_and_a_manifest_naming_its_sha256() {
+    let dir = python_runbook(
+        "import wolfe\n\n@wolfe.runbook\ndef handle(ctx, events):\n    return {'n': len(events)}\n",
+    );
+    let output = wolfe(&["build", path_str(dir.path()), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let manifest: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(manifest["name"], "probe");
+    assert_eq!(manifest["language"], "python");
+    assert_eq!(manifest["wit"], "wolfe:runbook@0.1.0");
+    let component: PathBuf = dir.path().join("target/wolfe/probe.wasm");
+    let sha256 = hex::encode(Sha256::digest(std::fs::read(&component).unwrap()));
+    assert_eq!(manifest["sha256"], sha256);
+    let on_disk: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("target/wolfe/probe.wolfe.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(on_disk, manifest);
+
+    // A directory is built and run in one step.
+    let output = wolfe(&["run", path_str(dir.path()), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(result["output"], serde_json::json!({"n": 0}));
+}

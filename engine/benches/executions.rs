@@ -1,0 +1,711 @@
+//! How fast the sandbox runs a runbook, against the process-per-event
+//! baseline it replaces, and what 64 Python executions in flight cost.
+//!
+//! `cargo bench -p wolfe-engine --bench executions` prints a markdown table
+//! for BENCHMARKS.md. Without `--bench` (e.g. `cargo test --all-targets`)
+//! every scenario runs a handful of times as a smoke test and no target is
+//! judged.
+//!
+//! What is timed is `Runtime::execute` from the caller's side: a fresh store,
+//! instantiation from the pooling allocator, the call, and the outcome. The
+//! components come from the testkit's compiled cache and are loaded before
+//! anything is timed, so compilation is never measured.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wolfe_engine::{
+    EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, LoadedRunbook, Outcome,
+    Quotas, Runtime, RuntimeConfig,
+};
+
+/// Worker threads of the tokio runtime, and concurrent tasks or spawners in
+/// the throughput runs: one per core of the reference machine.
+const THREADS: usize = 2;
+/// Python executions in flight at once for the memory scenario.
+const IN_FLIGHT: usize = 64;
+/// How long each of those sleeps, so that all of them overlap.
+const IN_FLIGHT_SLEEP_SECONDS: f64 = 0.5;
+
+/// Iteration counts of one scenario.
+#[derive(Clone, Copy)]
+struct Counts {
+    warm_up: usize,
+    latency: usize,
+    throughput: usize,
+}
+
+struct Plan {
+    python: Counts,
+    rust: Counts,
+    subprocess: Counts,
+}
+
+impl Plan {
+    fn full() -> Self {
+        Self {
+            python: Counts {
+                warm_up: 200,
+                latency: 5_000,
+                throughput: 10_000,
+            },
+            rust: Counts {
+                warm_up: 2_000,
+                latency: 50_000,
+                throughput: 100_000,
+            },
+            subprocess: Counts {
+                warm_up: 10,
+                latency: 300,
+                throughput: 300,
+            },
+        }
+    }
+
+    fn smoke() -> Self {
+        let counts = Counts {
+            warm_up: 1,
+            latency: 4,
+            throughput: 4,
+        };
+        Self {
+            python: counts,
+            rust: counts,
+            subprocess: counts,
+        }
+    }
+}
+
+/// Targets the runtime is held to; printed with the table.
+const PYTHON_P50_TARGET: Duration = Duration::from_micros(1_500);
+const PYTHON_THROUGHPUT_TARGET: f64 = 1_500.0;
+const RUST_P50_TARGET: Duration = Duration::from_micros(50);
+const SPEEDUP_TARGET: f64 = 10.0;
+const RSS_TARGET_MB: f64 = 200.0;
+
+fn main() {
+    let full = std::env::args().any(|arg| arg == "--bench");
+    let plan = if full { Plan::full() } else { Plan::smoke() };
+    let started = Instant::now();
+
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(THREADS)
+        .enable_all()
+        .build()
+        .expect("tokio runtime starts");
+    let runtime = Arc::new(
+        Runtime::new(RuntimeConfig {
+            max_concurrent_executions: IN_FLIGHT as u32,
+            cache_dir: Some(wolfe_testkit::compiled_cache_dir()),
+            ..RuntimeConfig::default()
+        })
+        .expect("runtime starts"),
+    );
+    let kafka = load(&runtime, wolfe_testkit::example_dir("kafka-broker-offline"));
+    let disk = load(&runtime, wolfe_testkit::example_dir("disk-pressure-rust"));
+    let hostile = load(&runtime, wolfe_testkit::guest_dir("hostile-py"));
+    let rss_idle = proc_status_kib("VmRSS");
+
+    let kafka_event = "broker-down-healthy-host.json";
+    let kafka_request = Arc::new(request(
+        json!({}),
+        vec![sample_event("kafka-broker-offline", kafka_event)],
+    ));
+    let disk_request = Arc::new(request(
+        json!({}),
+        vec![sample_event("disk-pressure-rust", "disk-filling-fast.json")],
+    ));
+    let quotas = Arc::new(Quotas::default());
+
+    let python = Sandboxed {
+        runtime: runtime.clone(),
+        runbook: kafka,
+        request: kafka_request.clone(),
+        quotas: quotas.clone(),
+    };
+    let python_check = python.check(&tokio, |result| {
+        assert!(
+            !result.logs.records.is_empty(),
+            "the Kafka runbook logs through wolfe.log"
+        );
+    });
+    let python_run = python.measure(&tokio, plan.python);
+
+    let rust = Sandboxed {
+        runtime: runtime.clone(),
+        runbook: disk,
+        request: disk_request,
+        quotas: quotas.clone(),
+    };
+    rust.check(&tokio, |_| {});
+    let rust_run = rust.measure(&tokio, plan.rust);
+
+    let baseline = Subprocess::new(&kafka_request.events[0]);
+    assert_eq!(
+        baseline.run_once(),
+        python_check.output.clone().expect("succeeded"),
+        "the baseline decides exactly what the sandboxed runbook decides"
+    );
+    let baseline_run = baseline.measure(plan.subprocess);
+
+    let memory = in_flight(&tokio, &runtime, &hostile, rss_idle);
+
+    let report = Report {
+        full,
+        python: python_run,
+        rust: rust_run,
+        baseline: baseline_run,
+        memory,
+        python_check,
+    };
+    report.print();
+    println!(
+        "\n_Bench wall time: {:.0} s._",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn load(runtime: &Runtime, dir: PathBuf) -> LoadedRunbook {
+    let component = wolfe_testkit::built(&dir);
+    runtime
+        .load_file(&component)
+        .unwrap_or_else(|e| panic!("loading {}: {e}", component.display()))
+}
+
+fn request(params: Value, events: Vec<EventInput>) -> ExecutionRequest {
+    ExecutionRequest {
+        context: ExecutionContext {
+            execution_id: "bench-1".into(),
+            runbook: "bench".into(),
+            team: "sre".into(),
+            environment: "prod".into(),
+            attempt: 1,
+            dry_run: false,
+            params,
+        },
+        events,
+    }
+}
+
+/// An example's own sample event, as the CLI would read it.
+fn sample_event(example: &str, file: &str) -> EventInput {
+    let path = wolfe_testkit::example_dir(example)
+        .join("events")
+        .join(file);
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    EventInput {
+        id: "evt-1".into(),
+        source: value["source"].as_str().unwrap().into(),
+        kind: value["kind"].as_str().unwrap().into(),
+        received_at: "2026-11-26T04:00:00Z".into(),
+        payload: value["payload"].clone(),
+    }
+}
+
+/// Latencies of one sequential run plus the throughput of a concurrent one.
+struct Measured {
+    latency: Samples,
+    throughput: Throughput,
+    /// Per-execution breakdown reported by the runtime (sandboxed runs only).
+    breakdown: Option<Breakdown>,
+}
+
+struct Throughput {
+    executions: usize,
+    elapsed: Duration,
+}
+
+impl Throughput {
+    fn per_second(&self) -> f64 {
+        self.executions as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// Where the time of a sandboxed execution goes, as `ExecutionResult` says.
+struct Breakdown {
+    instantiation: Samples,
+    call: Samples,
+    fuel: u64,
+    peak_memory: u64,
+}
+
+struct Samples(Vec<Duration>);
+
+impl Samples {
+    fn new(mut samples: Vec<Duration>) -> Self {
+        samples.sort_unstable();
+        Self(samples)
+    }
+
+    /// Nearest-rank percentile.
+    fn percentile(&self, p: f64) -> Duration {
+        let rank = ((p / 100.0) * self.0.len() as f64).ceil() as usize;
+        self.0[rank.clamp(1, self.0.len()) - 1]
+    }
+
+    fn p50(&self) -> Duration {
+        self.percentile(50.0)
+    }
+
+    fn p99(&self) -> Duration {
+        self.percentile(99.0)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// One runbook run in the sandbox, over and over.
+struct Sandboxed {
+    runtime: Arc<Runtime>,
+    runbook: LoadedRunbook,
+    request: Arc<ExecutionRequest>,
+    quotas: Arc<Quotas>,
+}
+
+impl Sandboxed {
+    /// Runs `count` executions one after another on a worker thread.
+    async fn sequential(&self, count: usize) -> Vec<(Duration, ExecutionResult)> {
+        let mut runs = Vec::with_capacity(count);
+        for _ in 0..count {
+            let start = Instant::now();
+            let result = self
+                .runtime
+                .execute(&self.runbook, &self.request, &self.quotas)
+                .await
+                .expect("valid request");
+            let elapsed = start.elapsed();
+            assert_eq!(result.outcome, Outcome::Succeeded, "{:?}", result.failure);
+            runs.push((elapsed, result));
+        }
+        runs
+    }
+
+    fn clone_handle(&self) -> Self {
+        Self {
+            runtime: self.runtime.clone(),
+            runbook: self.runbook.clone(),
+            request: self.request.clone(),
+            quotas: self.quotas.clone(),
+        }
+    }
+
+    /// One execution, checked by `check`, whose result is kept for the report.
+    fn check(
+        &self,
+        tokio: &tokio::runtime::Runtime,
+        check: impl FnOnce(&ExecutionResult),
+    ) -> ExecutionResult {
+        let this = self.clone_handle();
+        let (_, result) = tokio
+            .block_on(tokio.spawn(async move { this.sequential(1).await }))
+            .unwrap()
+            .pop()
+            .unwrap();
+        check(&result);
+        result
+    }
+
+    fn measure(&self, tokio: &tokio::runtime::Runtime, counts: Counts) -> Measured {
+        // Warm up with the same concurrency as the throughput run, so every
+        // pool slot and worker thread it will use has been touched.
+        self.concurrent(tokio, counts.warm_up * THREADS);
+
+        let this = self.clone_handle();
+        let runs = tokio
+            .block_on(tokio.spawn(async move { this.sequential(counts.latency).await }))
+            .unwrap();
+        let last = &runs.last().unwrap().1;
+        let breakdown = Breakdown {
+            instantiation: Samples::new(runs.iter().map(|(_, r)| r.instantiation_time).collect()),
+            call: Samples::new(
+                runs.iter()
+                    .map(|(_, r)| r.wall_time - r.instantiation_time)
+                    .collect(),
+            ),
+            fuel: last.fuel_consumed,
+            peak_memory: last.peak_memory_bytes,
+        };
+        let latency = Samples::new(runs.into_iter().map(|(elapsed, _)| elapsed).collect());
+
+        let throughput = self.concurrent(tokio, counts.throughput);
+        Measured {
+            latency,
+            throughput,
+            breakdown: Some(breakdown),
+        }
+    }
+
+    /// `total` executions split over `THREADS` concurrent tasks.
+    fn concurrent(&self, tokio: &tokio::runtime::Runtime, total: usize) -> Throughput {
+        let per_task = total.div_ceil(THREADS);
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let this = self.clone_handle();
+                tokio.spawn(async move { this.sequential(per_task).await.len() })
+            })
+            .collect();
+        let executions = tokio.block_on(async {
+            let mut done = 0;
+            for task in tasks {
+                done += task.await.unwrap();
+            }
+            done
+        });
+        Throughput {
+            executions,
+            elapsed: start.elapsed(),
+        }
+    }
+}
+
+/// The runbook run StackStorm-style: one Python process per event, importing
+/// the runbook's source and running its handler with the SDK's test runner.
+struct Subprocess {
+    python: PathBuf,
+    runbook: PathBuf,
+    pycache: PathBuf,
+    stdin: Vec<u8>,
+}
+
+/// Reads one event from stdin, runs the runbook on it, prints the output
+/// document; log records go to stderr, as a process-per-event runner would
+/// collect them.
+const DRIVER: &str = r#"
+import json, sys
+from wolfe.testing import event, load_runbook, run
+
+sample = json.load(sys.stdin)
+runbook = load_runbook(sys.argv[1])
+result = run(
+    runbook.handle,
+    [event(sample["payload"], source=sample["source"], kind=sample["kind"],
+           id=sample["id"], received_at=sample["received_at"])],
+    params=sample["params"],
+)
+for record in result.logs:
+    print(json.dumps({"level": str(record.level), "message": record.message,
+                      "fields": record.fields}), file=sys.stderr)
+if not result.succeeded:
+    print(result.failure, file=sys.stderr)
+    sys.exit(1)
+print(result.output_json)
+"#;
+
+impl Subprocess {
+    fn new(event: &EventInput) -> Self {
+        let root = wolfe_testkit::repo_root();
+        let python = root.join(".venv/bin/python");
+        assert!(
+            python.is_file(),
+            "{} is missing: run ./scripts/setup.sh",
+            python.display()
+        );
+        let stdin = serde_json::to_vec(&json!({
+            "id": event.id,
+            "source": event.source,
+            "kind": event.kind,
+            "received_at": event.received_at,
+            "payload": event.payload,
+            "params": {},
+        }))
+        .unwrap();
+        Self {
+            python,
+            runbook: wolfe_testkit::example_dir("kafka-broker-offline").join("main.py"),
+            // Bytecode is cached, as it would be on a real runner, but
+            // outside the source tree.
+            pycache: wolfe_testkit::target_dir().join("wolfe-bench-pycache"),
+            stdin,
+        }
+    }
+
+    /// Spawns one process for one event and returns its output document.
+    fn run_once(&self) -> Value {
+        let mut child = Command::new(&self.python)
+            .arg("-c")
+            .arg(DRIVER)
+            .arg(&self.runbook)
+            .env("PYTHONPYCACHEPREFIX", &self.pycache)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python starts");
+        child.stdin.take().unwrap().write_all(&self.stdin).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "driver failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("driver prints JSON")
+    }
+
+    fn sequential(&self, count: usize) -> Vec<Duration> {
+        (0..count)
+            .map(|_| {
+                let start = Instant::now();
+                self.run_once();
+                start.elapsed()
+            })
+            .collect()
+    }
+
+    fn concurrent(&self, total: usize) -> Throughput {
+        let per_thread = total.div_ceil(THREADS);
+        let start = Instant::now();
+        let executions = std::thread::scope(|scope| {
+            let spawners: Vec<_> = (0..THREADS)
+                .map(|_| scope.spawn(|| self.sequential(per_thread).len()))
+                .collect();
+            spawners.into_iter().map(|s| s.join().unwrap()).sum()
+        });
+        Throughput {
+            executions,
+            elapsed: start.elapsed(),
+        }
+    }
+
+    fn measure(&self, counts: Counts) -> Measured {
+        self.sequential(counts.warm_up);
+        let latency = Samples::new(self.sequential(counts.latency));
+        let throughput = self.concurrent(counts.throughput);
+        Measured {
+            latency,
+            throughput,
+            breakdown: None,
+        }
+    }
+}
+
+/// Host memory while `IN_FLIGHT` Python executions are instantiated at once.
+struct InFlight {
+    idle_kib: u64,
+    peak_kib: u64,
+    hwm_kib: u64,
+    elapsed: Duration,
+    guest_peak_memory: u64,
+}
+
+fn in_flight(
+    tokio: &tokio::runtime::Runtime,
+    runtime: &Arc<Runtime>,
+    hostile: &LoadedRunbook,
+    idle_kib: u64,
+) -> InFlight {
+    let request = Arc::new(request(
+        json!({"mode": "sleep", "seconds": IN_FLIGHT_SLEEP_SECONDS}),
+        vec![],
+    ));
+    let quotas = Arc::new(Quotas::default());
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = std::thread::spawn({
+        let done = done.clone();
+        move || {
+            let mut peak = 0;
+            while !done.load(Ordering::Relaxed) {
+                peak = peak.max(proc_status_kib("VmRSS"));
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            peak
+        }
+    });
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..IN_FLIGHT)
+        .map(|_| {
+            let (runtime, runbook) = (runtime.clone(), hostile.clone());
+            let (request, quotas) = (request.clone(), quotas.clone());
+            tokio.spawn(async move { runtime.execute(&runbook, &request, &quotas).await })
+        })
+        .collect();
+    let results: Vec<ExecutionResult> = tokio.block_on(async {
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.unwrap().expect("valid request"));
+        }
+        results
+    });
+    let elapsed = start.elapsed();
+    done.store(true, Ordering::Relaxed);
+    let peak_kib = sampler.join().unwrap();
+    for result in &results {
+        assert_eq!(result.outcome, Outcome::Succeeded, "{:?}", result.failure);
+        assert_eq!(result.output, Some(json!("woke up")));
+    }
+    // Had they not overlapped, 64 sleeps would take 32 s.
+    assert!(
+        elapsed < Duration::from_secs_f64(IN_FLIGHT_SLEEP_SECONDS * 4.0),
+        "the {IN_FLIGHT} executions did not run at the same time ({elapsed:?})"
+    );
+    InFlight {
+        idle_kib,
+        peak_kib,
+        hwm_kib: proc_status_kib("VmHWM"),
+        elapsed,
+        guest_peak_memory: results.iter().map(|r| r.peak_memory_bytes).max().unwrap(),
+    }
+}
+
+/// A `kB` field of `/proc/self/status`.
+fn proc_status_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().strip_suffix("kB"))
+        .and_then(|kib| kib.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in /proc/self/status"))
+}
+
+struct Report {
+    full: bool,
+    python: Measured,
+    rust: Measured,
+    baseline: Measured,
+    memory: InFlight,
+    python_check: ExecutionResult,
+}
+
+impl Report {
+    fn print(&self) {
+        let speedup =
+            self.baseline.latency.p50().as_secs_f64() / self.python.latency.p50().as_secs_f64();
+        let rss_mb = mb(self.memory.peak_kib);
+
+        println!(
+            "| Scenario | Executions (latency / throughput) | p50 | p99 | Throughput, {THREADS} concurrent |"
+        );
+        println!("|---|---|---:|---:|---:|");
+        row(
+            "Python in wasm: kafka-broker-offline, wolfe.log, default quotas",
+            &self.python,
+        );
+        row(
+            "Rust in wasm: disk-pressure-rust, default quotas",
+            &self.rust,
+        );
+        row(
+            "Baseline: one `python3` process per event (same Kafka runbook)",
+            &self.baseline,
+        );
+        println!(
+            "| **Python in wasm vs process per event (p50)** | | **{:.0}× faster** | | **{:.0}× the throughput** |",
+            speedup,
+            self.python.throughput.per_second() / self.baseline.throughput.per_second()
+        );
+        println!(
+            "| Host RSS, {IN_FLIGHT} Python executions in flight (hostile-py sleeping {IN_FLIGHT_SLEEP_SECONDS} s) | {IN_FLIGHT} at once | | | **{rss_mb:.0} MB** peak VmRSS (VmHWM {:.0} MB, idle before {:.0} MB) |",
+            mb(self.memory.hwm_kib),
+            mb(self.memory.idle_kib),
+        );
+
+        println!("\nNotes:");
+        println!(
+            "- Latency: one task executing sequentially on a {THREADS}-worker tokio runtime, timed around `Runtime::execute` from the caller's side. Throughput: {THREADS} tasks (baseline: {THREADS} spawner threads) running their share of the executions back to back; executions / elapsed wall time."
+        );
+        for (name, m) in [("Python", &self.python), ("Rust", &self.rust)] {
+            let b = m.breakdown.as_ref().unwrap();
+            println!(
+                "- {name} breakdown (runtime's own timings): instantiation p50 {} / p99 {}; call (incl. result) p50 {} / p99 {}; fuel {}, guest peak memory {:.1} MB.",
+                fmt(b.instantiation.p50()),
+                fmt(b.instantiation.p99()),
+                fmt(b.call.p50()),
+                fmt(b.call.p99()),
+                thousands(b.fuel as f64),
+                b.peak_memory as f64 / (1u64 << 20) as f64,
+            );
+        }
+        println!(
+            "- Python execution writes {} log records through `wolfe.log`; the baseline's driver prints the same records to stderr.",
+            self.python_check.logs.records.len()
+        );
+        println!(
+            "- In-flight run: all {IN_FLIGHT} executions finished in {} (each sleeps {IN_FLIGHT_SLEEP_SECONDS} s, so they overlapped); guest peak linear memory {:.1} MB each.",
+            fmt(self.memory.elapsed),
+            self.memory.guest_peak_memory as f64 / (1u64 << 20) as f64,
+        );
+
+        if !self.full {
+            println!("\nSmoke run (no `--bench`): too few iterations to judge targets.");
+            return;
+        }
+        println!("\nTargets:");
+        target(
+            "Python p50 ≤ 1.5 ms",
+            self.python.latency.p50() <= PYTHON_P50_TARGET,
+            &fmt(self.python.latency.p50()),
+        );
+        target(
+            "Python ≥ 1,500 executions/s on 2 threads",
+            self.python.throughput.per_second() >= PYTHON_THROUGHPUT_TARGET,
+            &format!("{}/s", thousands(self.python.throughput.per_second())),
+        );
+        target(
+            "Rust p50 ≤ 50 µs",
+            self.rust.latency.p50() <= RUST_P50_TARGET,
+            &fmt(self.rust.latency.p50()),
+        );
+        target(
+            "Python ≥ 10× faster than the subprocess baseline (p50)",
+            speedup >= SPEEDUP_TARGET,
+            &format!("{speedup:.0}×"),
+        );
+        target(
+            "RSS ≤ 200 MB with 64 Python executions in flight",
+            rss_mb <= RSS_TARGET_MB,
+            &format!("{rss_mb:.0} MB"),
+        );
+    }
+}
+
+fn row(scenario: &str, m: &Measured) {
+    println!(
+        "| {scenario} | {} / {} | {} | {} | {}/s |",
+        thousands(m.latency.len() as f64),
+        thousands(m.throughput.executions as f64),
+        fmt(m.latency.p50()),
+        fmt(m.latency.p99()),
+        thousands(m.throughput.per_second()),
+    );
+}
+
+fn target(name: &str, met: bool, measured: &str) {
+    let verdict = if met { "met" } else { "**MISSED**" };
+    println!("- {name}: {verdict} ({measured})");
+}
+
+fn mb(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn fmt(d: Duration) -> String {
+    let micros = d.as_secs_f64() * 1e6;
+    if micros < 1_000.0 {
+        format!("{micros:.1} µs")
+    } else if micros < 1_000_000.0 {
+        format!("{:.2} ms", micros / 1e3)
+    } else {
+        format!("{:.2} s", micros / 1e6)
+    }
+}
+
+/// A count rounded to an integer, with thousands separators.
+fn thousands(n: f64) -> String {
+    let digits = format!("{:.0}", n);
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
