@@ -46,12 +46,16 @@ pub fn build(dir: &Path, toolchain: &Toolchain, out: &Path) -> Result<(), BuildE
 fn built_component(cargo_messages: &str) -> Option<PathBuf> {
     cargo_messages
         .lines()
+        .rev()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|message| message["reason"] == "compiler-artifact")
-        .flat_map(|message| message["filenames"].as_array().cloned().unwrap_or_default())
-        .filter_map(|name| name.as_str().map(PathBuf::from))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
-        .last()
+        .find_map(|message| {
+            message["filenames"]
+                .as_array()?
+                .iter()
+                .filter_map(|name| name.as_str().map(PathBuf::from))
+                .find(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+        })
 }
 
 #[cfg(test)]
