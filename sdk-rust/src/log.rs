@@ -5,6 +5,9 @@ use crate::bindings::wolfe::runbook::log as wit;
 pub use wit::Level;
 
 /// Writes one record; each field value is sent as JSON.
+///
+/// Outside a component (e.g. a runbook's native `cargo test`) there is no
+/// host, so records go to stderr instead.
 pub fn write(level: Level, message: &str, fields: &[(&str, serde_json::Value)]) {
     let fields: Vec<wit::Field> = fields
         .iter()
@@ -13,7 +16,16 @@ pub fn write(level: Level, message: &str, fields: &[(&str, serde_json::Value)]) 
             value_json: value.to_string(),
         })
         .collect();
+    #[cfg(target_family = "wasm")]
     wit::write(level, message, &fields);
+    #[cfg(not(target_family = "wasm"))]
+    {
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|f| format!("{}={}", f.key, f.value_json))
+            .collect();
+        eprintln!("{level:?} {message} {}", fields.join(" "));
+    }
 }
 
 pub fn debug(message: &str, fields: &[(&str, serde_json::Value)]) {
