@@ -40,7 +40,7 @@ pub fn build(
     embedded::extract_wit(&wit)?;
     std::fs::create_dir_all(&deps).map_err(|e| BuildError::io(&deps, e))?;
     if !manifest.python_requirements.is_empty() {
-        install_requirements(toolchain, &manifest.python_requirements, &deps)?;
+        install_requirements(dir, toolchain, &manifest.python_requirements, &deps)?;
     }
 
     let mut command = Command::new(componentize_py);
@@ -123,12 +123,15 @@ fn copy_sources(dir: &Path, app: &Path) -> Result<(), BuildError> {
 /// Installs pure-Python wheels only: native extensions cannot run in the
 /// sandbox, and asking pip for `py3-none-any` makes that a clear pip error.
 fn install_requirements(
+    dir: &Path,
     toolchain: &Toolchain,
     requirements: &[String],
     deps: &Path,
 ) -> Result<(), BuildError> {
     let mut command = Command::new(toolchain.python()?);
     command
+        // Relative requirements (e.g. a vendored wheel) are the runbook's.
+        .current_dir(dir)
         .args([
             "-m",
             "pip",

@@ -203,3 +203,40 @@ fn build_writes_a_component_and_a_manifest_naming_its_sha256() {
     let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(result["output"], serde_json::json!({"n": 0}));
 }
+
+#[test]
+fn pure_python_requirements_are_bundled_into_the_component() {
+    let dir = python_runbook(
+        "import six\nimport wolfe\n\n@wolfe.runbook\ndef handle(ctx, events):\n    \
+         return {'six': six.__version__}\n",
+    );
+    std::fs::write(
+        dir.path().join("wolfe.toml"),
+        "name = \"with-deps\"\n[python]\nrequirements = [\"six==1.16.0\"]\n",
+    )
+    .unwrap();
+    let output = wolfe(&["run", path_str(dir.path()), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(result["output"], serde_json::json!({"six": "1.16.0"}));
+}
+
+#[test]
+fn a_requirement_with_native_code_is_refused_by_name() {
+    let dir =
+        python_runbook("import wolfe\n\n@wolfe.runbook\ndef handle(ctx, events):\n    return 1\n");
+    std::fs::write(
+        dir.path().join("wolfe.toml"),
+        "name = \"native\"\n[python]\nrequirements = [\"no-such-package-wolfe-test==0.0.1\"]\n",
+    )
+    .unwrap();
+    let output = wolfe(&["build", path_str(dir.path())]);
+    assert_eq!(output.status.code(), Some(1));
+    let line = error_line(&output);
+    assert!(line.contains("pip install failed"), "{line}");
+    assert!(
+        stderr(&output).contains("no-such-package-wolfe-test"),
+        "{}",
+        stderr(&output)
+    );
+}
