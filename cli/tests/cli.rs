@@ -222,7 +222,7 @@ fn pure_python_requirements_are_bundled_into_the_component() {
 }
 
 #[test]
-fn a_requirement_with_native_code_is_refused_by_name() {
+fn an_unavailable_requirement_fails_the_build_naming_it() {
     let dir =
         python_runbook("import wolfe\n\n@wolfe.runbook\ndef handle(ctx, events):\n    return 1\n");
     std::fs::write(
