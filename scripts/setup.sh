@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs everything Wolfe needs to build and run runbooks, idempotently:
-# the wasm32-wasip2 Rust target and a Python venv (.venv) with the pinned
-# componentize-py and pytest. Safe to run again; fast when nothing is missing.
+# Installs everything Wolfe needs to build, run and test, idempotently: the
+# wasm32-wasip2 Rust target, Debian packages (python3-venv, postgresql) when
+# missing, and a Python venv (.venv) with the pinned componentize-py and
+# pytest. Safe to run again; fast when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +13,23 @@ fi
 # rust-toolchain.toml pins the toolchain and lists the wasm target; make
 # sure both are present (a no-op when they are).
 rustup show active-toolchain >/dev/null
-rustup target add wasm32-wasip2 >/dev/null
+rustup target add wasm32-wasip2 >/dev/null 2>&1 || {
+  echo "setup: rustup target add wasm32-wasip2 failed" >&2
+  exit 1
+}
 
-if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
-  echo "setup: installing python3-venv" >&2
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv; else sudo apt-get update -qq && sudo apt-get install -y -qq python3-venv; fi
+# Debian packages: python3-venv for .venv, PostgreSQL server binaries for the
+# store's test suite (each test run starts a throwaway cluster itself).
+missing=()
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

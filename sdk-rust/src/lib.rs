@@ -44,6 +44,8 @@ pub mod bindings {
 #[macro_export]
 macro_rules! runbook {
     ($handler:path) => {
+        // Only a component exports the entry point: native builds (a
+        // runbook's `cargo test`) would fail to link the WIT symbol names.
         struct __WolfeRunbook;
 
         impl $crate::bindings::exports::wolfe::runbook::handler::Guest for __WolfeRunbook {
@@ -58,7 +60,13 @@ macro_rules! runbook {
             }
         }
 
+        #[cfg(target_family = "wasm")]
         $crate::bindings::export_runbook!(__WolfeRunbook with_types_in $crate::bindings);
+        // Natively, keep the handler "used" so it is type-checked and lint-free.
+        #[cfg(not(target_family = "wasm"))]
+        const _: () = {
+            let _ = <__WolfeRunbook as $crate::bindings::exports::wolfe::runbook::handler::Guest>::handle;
+        };
     };
 }
 

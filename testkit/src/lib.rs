@@ -7,6 +7,8 @@
 //! the same guest twice. The compiled-component cache directory is shared too,
 //! so Cranelift compiles each guest once.
 
+pub mod postgres;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,296 @@
+//! Runners: claim queued executions, run them in the sandbox, record results.
+//!
+//! A runner holds a lease on every execution it runs and renews it while the
+//! execution is in flight. If the process dies, the lease expires and the
+//! sweeper (any instance) puts the execution back with attempt + 1. Results
+//! are written only while the lease is held, so a late result of a lost
+//! lease never overwrites a later attempt.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{Notify, Semaphore, watch};
+use wolfe_engine::{
+    EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, LoadedRunbook, Quotas, Runtime,
+};
+use wolfe_store::{Claimed, Finished, LogLine, Store};
+
+use crate::retry::with_backoff;
+
+/// How a runner behaves; the defaults suit one engine instance.
+#[derive(Debug, Clone)]
+pub struct RunnerConfig {
+    pub environment: String,
+    /// Unique per process: the lease owner.
+    pub runner_id: String,
+    pub lease: Duration,
+    pub renew_every: Duration,
+    /// Executions this runner runs at once.
+    pub max_in_flight: usize,
+    /// How often to look for work when nothing woke the runner.
+    pub poll_interval: Duration,
+}
+
+impl RunnerConfig {
+    pub fn new(environment: &str, runner_id: &str) -> Self {
+        Self {
+            environment: environment.into(),
+            runner_id: runner_id.into(),
+            lease: Duration::from_secs(30),
+            renew_every: Duration::from_secs(10),
+            max_in_flight: 16,
+            poll_interval: Duration::from_millis(200),
+        }
+    }
+}
+
+pub struct Runner {
+    store: Store,
+    runtime: Arc<Runtime>,
+    config: RunnerConfig,
+    /// Rung by intake in the same process when it queues work.
+    wake: Arc<Notify>,
+    loaded: Mutex<HashMap<String, LoadedRunbook>>,
+}
+
+impl Runner {
+    pub fn new(
+        store: Store,
+        runtime: Arc<Runtime>,
+        config: RunnerConfig,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Self {
+            store,
+            runtime,
+            config,
+            wake,
+            loaded: Mutex::default(),
+        }
+    }
+
+    /// Claims and runs executions until `shutdown` turns true, then waits
+    /// for the executions in flight to finish and record their results.
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        let slots = Arc::new(Semaphore::new(self.config.max_in_flight));
+        let mut failures = 0u32;
+        while !*shutdown.borrow() {
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                break;
+            };
+            let lease_ms = self.config.lease.as_millis() as i64;
+            match self
+                .store
+                .claim(&self.config.environment, &self.config.runner_id, lease_ms)
+                .await
+            {
+                Ok(Some(claimed)) => {
+                    failures = 0;
+                    let runner = self.clone();
+                    tokio::spawn(async move {
+                        runner.execute(claimed).await;
+                        drop(slot);
+                    });
+                    continue;
+                }
+                Ok(None) => failures = 0,
+                Err(error) => {
+                    failures += 1;
+                    tracing::warn!(runner = %self.config.runner_id, "cannot claim work (store unavailable?), retrying: {error}");
+                }
+            }
+            drop(slot);
+            let idle = self.config.poll_interval * (1 << failures.min(5));
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(idle) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        // Graceful shutdown: every slot back means nothing is in flight.
+        let _ = slots.acquire_many(self.config.max_in_flight as u32).await;
+    }
+
+    async fn execute(&self, claimed: Claimed) {
+        let (stop_renewing, renewing) = watch::channel(false);
+        let renewal = tokio::spawn(renew_lease(
+            self.store.clone(),
+            self.config.clone(),
+            claimed.id.clone(),
+            claimed.attempt,
+            renewing,
+        ));
+        let finished = match self.run_in_sandbox(&claimed).await {
+            Ok(result) => finished_from(&claimed, &self.config.runner_id, &result),
+            Err(message) => crashed_before_running(&claimed, &self.config.runner_id, message),
+        };
+        let _ = stop_renewing.send(true);
+        let _ = renewal.await;
+        let store = self.store.clone();
+        let recorded = with_backoff("record execution result", self.config.lease, || {
+            let store = store.clone();
+            let finished = finished.clone();
+            async move { store.finish(&finished).await }
+        })
+        .await;
+        match recorded {
+            Some(true) => {}
+            Some(false) => tracing::warn!(
+                execution = %claimed.id,
+                "result discarded: the lease was lost (cancelled or expired) before it was recorded"
+            ),
+            None => tracing::error!(
+                execution = %claimed.id,
+                "could not record the result before the lease ran out; another attempt will run"
+            ),
+        }
+    }
+
+    async fn run_in_sandbox(&self, claimed: &Claimed) -> Result<ExecutionResult, String> {
+        let runbook = self.load(&claimed.artifact_sha256).await?;
+        let quotas: Quotas = serde_json::from_value(claimed.quotas.clone())
+            .map_err(|e| format!("the runbook's quotas are invalid: {e}"))?;
+        self.runtime
+            .execute(&runbook, &request_for(claimed), &quotas)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// The compiled runbook for an artifact, fetched from the store once.
+    async fn load(&self, sha256: &str) -> Result<LoadedRunbook, String> {
+        if let Some(hit) = self.lock_loaded().get(sha256) {
+            return Ok(hit.clone());
+        }
+        let bytes = self
+            .store
+            .artifact(sha256)
+            .await
+            .map_err(|e| format!("cannot fetch artifact {sha256}: {e}"))?
+            .ok_or_else(|| format!("artifact {sha256} is missing from the store"))?;
+        let runtime = self.runtime.clone();
+        // Compiling (on a cache miss) takes seconds of CPU: keep it off the
+        // async workers.
+        let loaded = tokio::task::spawn_blocking(move || runtime.load(&bytes))
+            .await
+            .map_err(|e| format!("loading artifact {sha256}: {e}"))?
+            .map_err(|e| format!("cannot load artifact {sha256}: {e}"))?;
+        self.lock_loaded().insert(sha256.to_owned(), loaded.clone());
+        Ok(loaded)
+    }
+
+    fn lock_loaded(&self) -> std::sync::MutexGuard<'_, HashMap<String, LoadedRunbook>> {
+        self.loaded.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+async fn renew_lease(
+    store: Store,
+    config: RunnerConfig,
+    id: String,
+    attempt: i64,
+    mut stop: watch::Receiver<bool>,
+) {
+    let lease_ms = config.lease.as_millis() as i64;
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = tokio::time::sleep(config.renew_every) => {}
+        }
+        match store
+            .renew_lease(&id, &config.runner_id, attempt, lease_ms)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(execution = %id, "lease lost while running; its result will be discarded");
+                return;
+            }
+            Err(error) => {
+                tracing::warn!(execution = %id, "cannot renew lease, will retry: {error}")
+            }
+        }
+    }
+}
+
+fn request_for(claimed: &Claimed) -> ExecutionRequest {
+    ExecutionRequest {
+        context: ExecutionContext {
+            execution_id: claimed.id.clone(),
+            runbook: claimed.runbook_name.clone(),
+            team: claimed.team_name.clone(),
+            environment: claimed.environment.clone(),
+            attempt: claimed.attempt as u32,
+            dry_run: claimed.dry_run,
+            params: claimed.params.clone(),
+        },
+        events: claimed
+            .events
+            .iter()
+            .map(|event| EventInput {
+                id: event.id.clone(),
+                source: event.source.clone(),
+                kind: event.kind.clone(),
+                received_at: rfc3339(event.received_at),
+                payload: event.payload.clone().unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+fn rfc3339(ms: i64) -> String {
+    let time = std::time::UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_millis(time).to_string()
+}
+
+fn finished_from(claimed: &Claimed, runner: &str, result: &ExecutionResult) -> Finished {
+    let logs = result
+        .logs
+        .records
+        .iter()
+        .enumerate()
+        .map(|(seq, record)| LogLine {
+            attempt: claimed.attempt,
+            seq: seq as i64,
+            at_ms: record.at_ms as i64,
+            level: record.level.to_string(),
+            stream: serde_json::to_value(record.stream)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            message: record.message.clone(),
+            fields: (!record.fields.is_empty())
+                .then(|| serde_json::Value::Object(record.fields.clone())),
+        })
+        .collect();
+    Finished {
+        id: claimed.id.clone(),
+        runner: runner.into(),
+        attempt: claimed.attempt,
+        outcome: result.outcome.as_str().into(),
+        output: result.output.clone(),
+        error_message: result.failure.as_ref().map(|f| f.message.clone()),
+        error_detail: result.failure.as_ref().and_then(|f| f.detail.clone()),
+        fuel_consumed: result.fuel_consumed as i64,
+        peak_memory_bytes: result.peak_memory_bytes as i64,
+        wall_time_us: result.wall_time.as_micros() as i64,
+        logs,
+    }
+}
+
+/// The runbook never started: its artifact or quotas are unusable.
+fn crashed_before_running(claimed: &Claimed, runner: &str, message: String) -> Finished {
+    Finished {
+        id: claimed.id.clone(),
+        runner: runner.into(),
+        attempt: claimed.attempt,
+        outcome: wolfe_engine::Outcome::Crashed.as_str().into(),
+        output: None,
+        error_message: Some(message),
+        error_detail: None,
+        fuel_consumed: 0,
+        peak_memory_bytes: 0,
+        wall_time_us: 0,
+        logs: Vec::new(),
+    }
+}

@@ -1,0 +1,183 @@
+//! Events: intake in one transaction with the executions they cause.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::executions::{self, NewExecution};
+use crate::{Store, StoreError, new_id, now_ms};
+
+/// A normalized event a sensor accepted.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// Chosen by the caller so rules can see it before the event is stored.
+    pub id: String,
+    pub environment: String,
+    pub source: String,
+    pub kind: String,
+    /// Identity of the occurrence at its source; a second event with the
+    /// same key in the same environment and source is a redelivery.
+    pub dedupe_key: Option<String>,
+    pub payload: serde_json::Value,
+    pub received_at: i64,
+}
+
+/// A body a sensor could not accept, kept with the reason.
+#[derive(Debug, Clone)]
+pub struct RejectedEvent {
+    pub environment: String,
+    pub source: String,
+    pub raw_body: Vec<u8>,
+    pub error: String,
+}
+
+/// What intake did with an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accepted {
+    /// Stored with the ids of the executions it created.
+    New {
+        event_id: String,
+        executions: Vec<String>,
+    },
+    /// Already stored under this id: nothing was created again.
+    Duplicate { event_id: String },
+}
+
+impl Accepted {
+    pub fn event_id(&self) -> &str {
+        match self {
+            Self::New { event_id, .. } | Self::Duplicate { event_id } => event_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    pub id: String,
+    pub environment: String,
+    pub source: String,
+    pub kind: String,
+    pub status: String,
+    pub dedupe_key: Option<String>,
+    pub payload: Option<serde_json::Value>,
+    pub raw_body: Option<Vec<u8>>,
+    pub error: Option<String>,
+    pub received_at: i64,
+}
+
+pub(crate) const EVENT_COLUMNS: &str = "id, environment, source, kind, status, dedupe_key, \
+     payload_json, raw_body, error, received_at";
+
+pub(crate) fn event_from(row: &AnyRow) -> Result<EventRecord, StoreError> {
+    let payload: Option<String> = row.get("payload_json");
+    Ok(EventRecord {
+        id: row.get("id"),
+        environment: row.get("environment"),
+        source: row.get("source"),
+        kind: row.get("kind"),
+        status: row.get("status"),
+        dedupe_key: row.get("dedupe_key"),
+        payload: payload.map(|p| serde_json::from_str(&p)).transpose()?,
+        raw_body: row.get("raw_body"),
+        error: row.get("error"),
+        received_at: row.get("received_at"),
+    })
+}
+
+impl Store {
+    /// Stores `event` as processed together with the executions the rules
+    /// planned for it, in one transaction: either the event and all its
+    /// executions exist, or none do. A redelivered event (same dedupe key)
+    /// creates nothing.
+    pub async fn accept_event(
+        &self,
+        event: &NewEvent,
+        planned: &[NewExecution],
+    ) -> Result<Accepted, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO events (id, environment, source, kind, status, dedupe_key, payload_json, \
+             received_at, processed_at) VALUES ($1, $2, $3, $4, 'processed', $5, $6, $7, $8) \
+             ON CONFLICT (environment, source, dedupe_key) DO NOTHING",
+        )
+        .bind(&event.id)
+        .bind(&event.environment)
+        .bind(&event.source)
+        .bind(&event.kind)
+        .bind(&event.dedupe_key)
+        .bind(event.payload.to_string())
+        .bind(event.received_at)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            let existing: String = sqlx::query(
+                "SELECT id FROM events WHERE environment = $1 AND source = $2 AND dedupe_key = $3",
+            )
+            .bind(&event.environment)
+            .bind(&event.source)
+            .bind(&event.dedupe_key)
+            .fetch_one(&mut *tx)
+            .await?
+            .get("id");
+            tx.rollback().await?;
+            return Ok(Accepted::Duplicate { event_id: existing });
+        }
+        let mut created = Vec::with_capacity(planned.len());
+        for execution in planned {
+            if let Some(id) = executions::insert(&mut tx, &event.environment, execution).await? {
+                created.push(id);
+            }
+        }
+        tx.commit().await?;
+        Ok(Accepted::New {
+            event_id: event.id.clone(),
+            executions: created,
+        })
+    }
+
+    /// Records a body that was not accepted, with the reason.
+    pub async fn record_rejected(&self, rejected: &RejectedEvent) -> Result<String, StoreError> {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO events (id, environment, source, kind, status, raw_body, error, \
+             received_at) VALUES ($1, $2, $3, '', 'rejected', $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(&rejected.environment)
+        .bind(&rejected.source)
+        .bind(&rejected.raw_body)
+        .bind(&rejected.error)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn event(&self, id: &str) -> Result<Option<EventRecord>, StoreError> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(event_from).transpose()
+    }
+
+    /// The most recent events of a status (`processed`, `rejected`), newest first.
+    pub async fn recent_events(
+        &self,
+        status: &str,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE status = $1 \
+             ORDER BY received_at DESC, id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(status)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(event_from).collect()
+    }
+}

@@ -1,0 +1,499 @@
+//! Executions: the durable queue with leases, and their results.
+//!
+//! Life of an execution: `queued` → (claimed by a runner, attempt + 1)
+//! `running` → one of the runtime's outcomes. A runner holds a lease it
+//! renews; if the lease expires (the runner died), the execution goes back
+//! to `queued`, or to `abandoned` once `max_attempts` is spent. Only the
+//! lease holder of the current attempt can record a result (fencing), so a
+//! runner that lost its lease cannot overwrite a later attempt.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::events::{EVENT_COLUMNS, EventRecord, event_from};
+use crate::{Backend, Store, StoreError, new_id, now_ms};
+
+/// An execution the rules planned for an event (or a manual run).
+#[derive(Debug, Clone)]
+pub struct NewExecution {
+    pub runbook_id: String,
+    pub rule_id: Option<String>,
+    /// With `rule_id`: at most one execution per event and rule, ever.
+    pub trigger_event_id: Option<String>,
+    pub params: serde_json::Value,
+    pub dry_run: bool,
+    /// Every event the execution receives (several when correlated).
+    pub event_ids: Vec<String>,
+}
+
+/// Where an execution is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecutionStatus {
+    Queued,
+    Running,
+    /// Ended with one of the runtime's outcomes (`succeeded`, `failed`, ...).
+    Finished(String),
+    Abandoned,
+    Cancelled,
+}
+
+impl ExecutionStatus {
+    fn parse(text: &str) -> Self {
+        match text {
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "abandoned" => Self::Abandoned,
+            "cancelled" => Self::Cancelled,
+            outcome => Self::Finished(outcome.to_owned()),
+        }
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, Self::Queued | Self::Running)
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Abandoned => "abandoned",
+            Self::Cancelled => "cancelled",
+            Self::Finished(outcome) => outcome,
+        }
+    }
+}
+
+/// A claimed execution with everything a runner needs to run it.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: String,
+    pub runbook_id: String,
+    pub runbook_name: String,
+    pub team_name: String,
+    pub environment: String,
+    pub version_id: String,
+    pub artifact_sha256: String,
+    pub attempt: i64,
+    pub params: serde_json::Value,
+    pub dry_run: bool,
+    pub quotas: serde_json::Value,
+    pub events: Vec<EventRecord>,
+}
+
+/// One log record of an attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogLine {
+    pub attempt: i64,
+    pub seq: i64,
+    pub at_ms: i64,
+    pub level: String,
+    pub stream: String,
+    pub message: String,
+    pub fields: Option<serde_json::Value>,
+}
+
+/// The result of an attempt, as its runner reports it.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub id: String,
+    pub runner: String,
+    pub attempt: i64,
+    pub outcome: String,
+    pub output: Option<serde_json::Value>,
+    pub error_message: Option<String>,
+    pub error_detail: Option<String>,
+    pub fuel_consumed: i64,
+    pub peak_memory_bytes: i64,
+    pub wall_time_us: i64,
+    pub logs: Vec<LogLine>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionRecord {
+    pub id: String,
+    pub runbook_id: String,
+    pub environment: String,
+    pub version_id: String,
+    pub rule_id: Option<String>,
+    pub status: ExecutionStatus,
+    pub attempt: i64,
+    pub max_attempts: i64,
+    pub params: serde_json::Value,
+    pub dry_run: bool,
+    pub output: Option<serde_json::Value>,
+    pub error_message: Option<String>,
+    pub error_detail: Option<String>,
+    pub fuel_consumed: Option<i64>,
+    pub peak_memory_bytes: Option<i64>,
+    pub wall_time_us: Option<i64>,
+    pub queued_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+const EXECUTION_COLUMNS: &str = "id, runbook_id, environment, version_id, rule_id, status, \
+     attempt, max_attempts, params_json, dry_run, output_json, error_message, error_detail, \
+     fuel_consumed, peak_memory_bytes, wall_time_us, queued_at, finished_at";
+
+fn execution_from(row: &AnyRow) -> Result<ExecutionRecord, StoreError> {
+    let params: String = row.get("params_json");
+    let output: Option<String> = row.get("output_json");
+    let status: String = row.get("status");
+    Ok(ExecutionRecord {
+        id: row.get("id"),
+        runbook_id: row.get("runbook_id"),
+        environment: row.get("environment"),
+        version_id: row.get("version_id"),
+        rule_id: row.get("rule_id"),
+        status: ExecutionStatus::parse(&status),
+        attempt: row.get("attempt"),
+        max_attempts: row.get("max_attempts"),
+        params: serde_json::from_str(&params)?,
+        dry_run: row.get::<i64, _>("dry_run") != 0,
+        output: output.map(|o| serde_json::from_str(&o)).transpose()?,
+        error_message: row.get("error_message"),
+        error_detail: row.get("error_detail"),
+        fuel_consumed: row.get("fuel_consumed"),
+        peak_memory_bytes: row.get("peak_memory_bytes"),
+        wall_time_us: row.get("wall_time_us"),
+        queued_at: row.get("queued_at"),
+        finished_at: row.get("finished_at"),
+    })
+}
+
+/// Queues one execution of the version deployed in `environment`. `None`
+/// when the runbook has no deployment there, or when this event and rule
+/// already have their execution.
+pub(crate) async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    environment: &str,
+    new: &NewExecution,
+) -> Result<Option<String>, StoreError> {
+    let id = new_id();
+    // SQLite needs the WHERE on INSERT ... SELECT ... ON CONFLICT to parse it.
+    let inserted = sqlx::query(
+        "INSERT INTO executions (id, runbook_id, environment, version_id, rule_id, \
+         trigger_event_id, status, attempt, max_attempts, params_json, dry_run, queued_at) \
+         SELECT $1, r.id, $2, d.version_id, $3, $4, 'queued', 0, r.max_attempts, $5, $6, $7 \
+         FROM runbooks r JOIN deployments d ON d.runbook_id = r.id AND d.environment = $2 \
+         WHERE r.id = $8 \
+         ON CONFLICT (trigger_event_id, rule_id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(environment)
+    .bind(&new.rule_id)
+    .bind(&new.trigger_event_id)
+    .bind(new.params.to_string())
+    .bind(i64::from(new.dry_run))
+    .bind(now_ms())
+    .bind(&new.runbook_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    for event_id in &new.event_ids {
+        sqlx::query("INSERT INTO execution_events (execution_id, event_id) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(event_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(Some(id))
+}
+
+impl Store {
+    /// Queues executions outside of event intake (manual runs).
+    pub async fn enqueue(
+        &self,
+        environment: &str,
+        new: &NewExecution,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id = insert(&mut tx, environment, new).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Claims the oldest queued execution of `environment` whose runbook is
+    /// below its concurrency limit, leasing it to `runner` for `lease_ms`.
+    pub async fn claim(
+        &self,
+        environment: &str,
+        runner: &str,
+        lease_ms: i64,
+    ) -> Result<Option<Claimed>, StoreError> {
+        let now = now_ms();
+        // PostgreSQL: skip rows another instance is claiming right now
+        // instead of waiting for them. SQLite has one writer; no clause needed.
+        let lock = match self.backend() {
+            Backend::Postgres => "FOR UPDATE OF e SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE executions SET status = 'running', attempt = attempt + 1, \
+             lease_owner = $1, lease_expires_at = $2, started_at = $3 \
+             WHERE id = (SELECT e.id FROM executions e JOIN runbooks r ON r.id = e.runbook_id \
+               WHERE e.status = 'queued' AND e.environment = $4 \
+               AND (SELECT COUNT(*) FROM executions x WHERE x.runbook_id = e.runbook_id \
+                    AND x.environment = e.environment AND x.status = 'running') < r.concurrency_limit \
+               ORDER BY e.queued_at, e.id LIMIT 1 {lock}) \
+             RETURNING id, attempt"
+        );
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query(&sql)
+            .bind(runner)
+            .bind(now + lease_ms)
+            .bind(now)
+            .bind(environment)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let id: String = row.get("id");
+        let attempt: i64 = row.get("attempt");
+        sqlx::query(
+            "INSERT INTO attempts (execution_id, attempt, runner, started_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(attempt)
+        .bind(runner)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(
+            "SELECT e.id, e.runbook_id, r.name AS runbook_name, t.name AS team_name, \
+             e.environment, e.version_id, v.artifact_sha256, e.params_json, e.dry_run, r.quotas_json \
+             FROM executions e JOIN runbooks r ON r.id = e.runbook_id \
+             JOIN teams t ON t.id = r.team_id JOIN versions v ON v.id = e.version_id \
+             WHERE e.id = $1",
+        )
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let events_sql = format!(
+            "SELECT {} FROM events ev JOIN execution_events ee ON ee.event_id = ev.id \
+             WHERE ee.execution_id = $1 ORDER BY ev.received_at, ev.id",
+            EVENT_COLUMNS
+                .split(", ")
+                .map(|c| format!("ev.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let events = sqlx::query(&events_sql)
+            .bind(&id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(event_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit().await?;
+        let params: String = row.get("params_json");
+        let quotas: String = row.get("quotas_json");
+        Ok(Some(Claimed {
+            id,
+            runbook_id: row.get("runbook_id"),
+            runbook_name: row.get("runbook_name"),
+            team_name: row.get("team_name"),
+            environment: row.get("environment"),
+            version_id: row.get("version_id"),
+            artifact_sha256: row.get("artifact_sha256"),
+            attempt,
+            params: serde_json::from_str(&params)?,
+            dry_run: row.get::<i64, _>("dry_run") != 0,
+            quotas: serde_json::from_str(&quotas)?,
+            events,
+        }))
+    }
+
+    /// Extends a lease; `false` when the runner no longer holds it.
+    pub async fn renew_lease(
+        &self,
+        id: &str,
+        runner: &str,
+        attempt: i64,
+        lease_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let renewed = sqlx::query(
+            "UPDATE executions SET lease_expires_at = $1 \
+             WHERE id = $2 AND lease_owner = $3 AND attempt = $4 AND status = 'running'",
+        )
+        .bind(now_ms() + lease_ms)
+        .bind(id)
+        .bind(runner)
+        .bind(attempt)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(renewed == 1)
+    }
+
+    /// Records an attempt's result; `false` (and nothing written) when the
+    /// runner lost its lease in the meantime.
+    pub async fn finish(&self, finished: &Finished) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE executions SET status = $1, finished_at = $2, output_json = $3, \
+             error_message = $4, error_detail = $5, fuel_consumed = $6, peak_memory_bytes = $7, \
+             wall_time_us = $8, lease_owner = NULL, lease_expires_at = NULL \
+             WHERE id = $9 AND lease_owner = $10 AND attempt = $11 AND status = 'running'",
+        )
+        .bind(&finished.outcome)
+        .bind(now)
+        .bind(finished.output.as_ref().map(|o| o.to_string()))
+        .bind(&finished.error_message)
+        .bind(&finished.error_detail)
+        .bind(finished.fuel_consumed)
+        .bind(finished.peak_memory_bytes)
+        .bind(finished.wall_time_us)
+        .bind(&finished.id)
+        .bind(&finished.runner)
+        .bind(finished.attempt)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE attempts SET finished_at = $1, outcome = $2 WHERE execution_id = $3 AND attempt = $4",
+        )
+        .bind(now)
+        .bind(&finished.outcome)
+        .bind(&finished.id)
+        .bind(finished.attempt)
+        .execute(&mut *tx)
+        .await?;
+        for line in &finished.logs {
+            sqlx::query(
+                "INSERT INTO execution_logs (execution_id, attempt, seq, at_ms, level, stream, \
+                 message, fields_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&finished.id)
+            .bind(line.attempt)
+            .bind(line.seq)
+            .bind(line.at_ms)
+            .bind(&line.level)
+            .bind(&line.stream)
+            .bind(&line.message)
+            .bind(line.fields.as_ref().map(|f| f.to_string()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Puts executions whose runner stopped renewing back in the queue, or
+    /// abandons them when their attempts are spent. Returns how many.
+    pub async fn expire_leases(&self) -> Result<u64, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE attempts SET finished_at = $1, outcome = 'lease_expired' \
+             WHERE finished_at IS NULL AND execution_id IN (SELECT id FROM executions \
+               WHERE status = 'running' AND lease_expires_at < $1)",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let expired = sqlx::query(
+            "UPDATE executions SET \
+               status = CASE WHEN attempt >= max_attempts THEN 'abandoned' ELSE 'queued' END, \
+               finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END, \
+               error_message = CASE WHEN attempt >= max_attempts \
+                 THEN 'abandoned: the runner of every attempt stopped renewing its lease' \
+                 ELSE error_message END, \
+               lease_owner = NULL, lease_expires_at = NULL \
+             WHERE status = 'running' AND lease_expires_at < $1",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(expired)
+    }
+
+    /// Gives a queued or running execution up; a running attempt's result
+    /// will be discarded. `false` when it had already ended.
+    pub async fn cancel(&self, id: &str) -> Result<bool, StoreError> {
+        let cancelled = sqlx::query(
+            "UPDATE executions SET status = 'cancelled', finished_at = $1, lease_owner = NULL, \
+             lease_expires_at = NULL WHERE id = $2 AND status IN ('queued', 'running')",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(cancelled == 1)
+    }
+
+    pub async fn execution(&self, id: &str) -> Result<Option<ExecutionRecord>, StoreError> {
+        let sql = format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(execution_from).transpose()
+    }
+
+    /// Executions that received `event_id`.
+    pub async fn executions_for_event(
+        &self,
+        event_id: &str,
+    ) -> Result<Vec<ExecutionRecord>, StoreError> {
+        let columns = EXECUTION_COLUMNS
+            .split(", ")
+            .map(|c| format!("x.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM executions x JOIN execution_events ee ON ee.execution_id = x.id \
+             WHERE ee.event_id = $1 ORDER BY x.queued_at, x.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(event_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(execution_from).collect()
+    }
+
+    pub async fn execution_logs(&self, id: &str) -> Result<Vec<LogLine>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT attempt, seq, at_ms, level, stream, message, fields_json FROM execution_logs \
+             WHERE execution_id = $1 ORDER BY attempt, seq",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                let fields: Option<String> = row.get("fields_json");
+                Ok(LogLine {
+                    attempt: row.get("attempt"),
+                    seq: row.get("seq"),
+                    at_ms: row.get("at_ms"),
+                    level: row.get("level"),
+                    stream: row.get("stream"),
+                    message: row.get("message"),
+                    fields: fields.map(|f| serde_json::from_str(&f)).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Counts executions per status, e.g. for tests and health checks.
+    pub async fn count_executions(&self, status: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM executions WHERE status = $1")
+            .bind(status)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.get("n"))
+    }
+}

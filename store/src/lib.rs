@@ -1,0 +1,33 @@
+//! Everything Wolfe knows lives here: teams, runbooks and their immutable
+//! versions and artifacts, deployments, rules, events (accepted and
+//! rejected), executions with attempts and logs, kv and the audit log.
+//!
+//! One `Store` speaks to SQLite (the embedded default: one file, WAL) or
+//! PostgreSQL (shared by several engine instances), chosen by the URL. SQL is
+//! written once in the dialect both accept; the few statements that must
+//! differ (claiming work) say so where they are.
+
+mod audit;
+mod clock;
+mod error;
+mod events;
+mod executions;
+mod open;
+mod rules;
+mod runbooks;
+mod teams;
+
+pub use audit::AuditEntry;
+pub use clock::now_ms;
+pub use error::StoreError;
+pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
+pub use executions::{Claimed, ExecutionRecord, ExecutionStatus, Finished, LogLine, NewExecution};
+pub use open::{Backend, Store};
+pub use rules::{NewRule, RuleRecord};
+pub use runbooks::{Deployment, NewRunbook, NewVersion, Runbook, Version};
+pub use teams::Team;
+
+/// A fresh, time-ordered id.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,253 @@
+//! Runbooks, their immutable versions, content-addressed artifacts, and
+//! which version each environment runs.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Store, StoreError, audit, new_id, now_ms};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runbook {
+    pub id: String,
+    pub team_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub max_attempts: i64,
+    pub concurrency_limit: i64,
+    /// The runbook's quotas as the engine's `Quotas` JSON.
+    pub quotas: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRunbook {
+    pub team_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub max_attempts: i64,
+    pub concurrency_limit: i64,
+    pub quotas: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub id: String,
+    pub runbook_id: String,
+    pub number: i64,
+    pub artifact_sha256: String,
+    pub language: String,
+    pub author: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub runbook_id: String,
+    pub artifact_sha256: String,
+    pub language: String,
+    pub source: Option<String>,
+    pub author: String,
+    pub message: String,
+}
+
+/// What an environment runs for one runbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    pub runbook_id: String,
+    pub environment: String,
+    pub version_id: String,
+    pub version_number: i64,
+    pub artifact_sha256: String,
+}
+
+fn runbook_from(row: &AnyRow) -> Result<Runbook, StoreError> {
+    let quotas: String = row.get("quotas_json");
+    Ok(Runbook {
+        id: row.get("id"),
+        team_id: row.get("team_id"),
+        name: row.get("name"),
+        description: row.get("description"),
+        max_attempts: row.get("max_attempts"),
+        concurrency_limit: row.get("concurrency_limit"),
+        quotas: serde_json::from_str(&quotas)?,
+    })
+}
+
+const RUNBOOK_COLUMNS: &str =
+    "id, team_id, name, description, max_attempts, concurrency_limit, quotas_json";
+
+impl Store {
+    pub async fn create_runbook(&self, new: NewRunbook) -> Result<Runbook, StoreError> {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO runbooks (id, team_id, name, description, max_attempts, \
+             concurrency_limit, quotas_json, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(&new.team_id)
+        .bind(&new.name)
+        .bind(&new.description)
+        .bind(new.max_attempts)
+        .bind(new.concurrency_limit)
+        .bind(new.quotas.to_string())
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        self.runbook(&id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("runbook {id}")))
+    }
+
+    pub async fn runbook(&self, id: &str) -> Result<Option<Runbook>, StoreError> {
+        let sql = format!("SELECT {RUNBOOK_COLUMNS} FROM runbooks WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(runbook_from).transpose()
+    }
+
+    pub async fn runbook_by_name(
+        &self,
+        team_id: &str,
+        name: &str,
+    ) -> Result<Option<Runbook>, StoreError> {
+        let sql =
+            format!("SELECT {RUNBOOK_COLUMNS} FROM runbooks WHERE team_id = $1 AND name = $2");
+        let row = sqlx::query(&sql)
+            .bind(team_id)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(runbook_from).transpose()
+    }
+
+    /// Stores component bytes under their sha256; storing them again is a no-op.
+    pub async fn put_artifact(&self, sha256: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO artifacts (sha256, bytes, size_bytes, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(sha256)
+        .bind(bytes)
+        .bind(bytes.len() as i64)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn artifact(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query("SELECT bytes FROM artifacts WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.get("bytes")))
+    }
+
+    /// Creates the next version of a runbook (numbered 1, 2, ...).
+    pub async fn create_version(&self, new: NewVersion) -> Result<Version, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let next: i64 = sqlx::query(
+            "SELECT COALESCE(MAX(number), 0) + 1 AS next FROM versions WHERE runbook_id = $1",
+        )
+        .bind(&new.runbook_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .get("next");
+        let version = Version {
+            id: new_id(),
+            runbook_id: new.runbook_id,
+            number: next,
+            artifact_sha256: new.artifact_sha256,
+            language: new.language,
+            author: new.author,
+            message: new.message,
+        };
+        sqlx::query(
+            "INSERT INTO versions (id, runbook_id, number, artifact_sha256, language, source, \
+             author, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&version.id)
+        .bind(&version.runbook_id)
+        .bind(version.number)
+        .bind(&version.artifact_sha256)
+        .bind(&version.language)
+        .bind(&new.source)
+        .bind(&version.author)
+        .bind(&version.message)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        let detail =
+            serde_json::json!({"number": version.number, "sha256": version.artifact_sha256});
+        audit::record(
+            &mut *tx,
+            &version.author,
+            "version.create",
+            &version.runbook_id,
+            Some(&detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Points `environment` of a runbook at `version_id`, with an audit entry.
+    pub async fn deploy(
+        &self,
+        runbook_id: &str,
+        environment: &str,
+        version_id: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO deployments (runbook_id, environment, version_id, updated_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (runbook_id, environment) \
+             DO UPDATE SET version_id = excluded.version_id, updated_at = excluded.updated_at",
+        )
+        .bind(runbook_id)
+        .bind(environment)
+        .bind(version_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::json!({"environment": environment, "version_id": version_id});
+        audit::record(&mut *tx, actor, "deployment.set", runbook_id, Some(&detail)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn deployment(
+        &self,
+        runbook_id: &str,
+        environment: &str,
+    ) -> Result<Option<Deployment>, StoreError> {
+        let row = sqlx::query(
+            "SELECT d.runbook_id, d.environment, d.version_id, v.number, v.artifact_sha256 \
+             FROM deployments d JOIN versions v ON v.id = d.version_id \
+             WHERE d.runbook_id = $1 AND d.environment = $2",
+        )
+        .bind(runbook_id)
+        .bind(environment)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| Deployment {
+            runbook_id: row.get("runbook_id"),
+            environment: row.get("environment"),
+            version_id: row.get("version_id"),
+            version_number: row.get("number"),
+            artifact_sha256: row.get("artifact_sha256"),
+        }))
+    }
+
+    /// The artifact a version was built into.
+    pub async fn version_artifact(&self, version_id: &str) -> Result<String, StoreError> {
+        let row = sqlx::query("SELECT artifact_sha256 FROM versions WHERE id = $1")
+            .bind(version_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))?;
+        Ok(row.get("artifact_sha256"))
+    }
+}

@@ -1,0 +1,423 @@
+//! The store's contract, run against SQLite and PostgreSQL alike.
+
+use serde_json::json;
+use wolfe_store::{
+    Accepted, ExecutionStatus, Finished, LogLine, NewEvent, NewExecution, NewRule, NewRunbook,
+    NewVersion, RejectedEvent, Store, new_id, now_ms,
+};
+
+/// Runs each listed scenario once per backend.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let url = format!("sqlite://{}", dir.path().join("wolfe.db").display());
+                    super::$name(wolfe_store::Store::open(&url).await.unwrap()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let url = wolfe_testkit::postgres::PgCluster::shared().fresh_database();
+                    super::$name(wolfe_store::Store::open(&url).await.unwrap()).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    migrations_are_idempotent_and_versions_number_themselves,
+    an_event_and_its_executions_commit_together_and_redelivery_creates_nothing,
+    one_execution_per_event_and_rule_even_if_planned_twice,
+    a_runbook_without_deployment_gets_no_execution,
+    claim_run_and_finish_with_fencing,
+    an_expired_lease_requeues_then_abandons,
+    the_concurrency_limit_holds_executions_back,
+    rejected_bodies_are_kept_with_their_reason,
+    cancelled_executions_discard_late_results,
+);
+
+struct Seeded {
+    runbook_id: String,
+    version_id: String,
+}
+
+async fn seed(store: &Store, max_attempts: i64, concurrency_limit: i64) -> Seeded {
+    let team = store
+        .create_team(&format!("sre-{}", new_id()))
+        .await
+        .unwrap();
+    let runbook = store
+        .create_runbook(NewRunbook {
+            team_id: team.id,
+            name: "kafka-broker-offline".into(),
+            description: None,
+            max_attempts,
+            concurrency_limit,
+            quotas: json!({"fuel": 1000}),
+        })
+        .await
+        .unwrap();
+    store
+        .put_artifact("abc123", b"\0asm component")
+        .await
+        .unwrap();
+    let version = store
+        .create_version(NewVersion {
+            runbook_id: runbook.id.clone(),
+            artifact_sha256: "abc123".into(),
+            language: "python".into(),
+            source: Some("print('hi')".into()),
+            author: "alice".into(),
+            message: "first".into(),
+        })
+        .await
+        .unwrap();
+    store
+        .deploy(&runbook.id, "dev", &version.id, "alice")
+        .await
+        .unwrap();
+    Seeded {
+        runbook_id: runbook.id,
+        version_id: version.id,
+    }
+}
+
+fn event(dedupe: &str) -> NewEvent {
+    NewEvent {
+        id: new_id(),
+        environment: "dev".into(),
+        source: "alertmanager".into(),
+        kind: "alert.firing".into(),
+        dedupe_key: Some(dedupe.into()),
+        payload: json!({"labels": {"broker": "3"}}),
+        received_at: now_ms(),
+    }
+}
+
+fn planned(seeded: &Seeded, event: &NewEvent, rule_id: &str) -> NewExecution {
+    NewExecution {
+        runbook_id: seeded.runbook_id.clone(),
+        rule_id: Some(rule_id.into()),
+        trigger_event_id: Some(event.id.clone()),
+        params: json!({"broker": 3}),
+        dry_run: false,
+        event_ids: vec![event.id.clone()],
+    }
+}
+
+fn finished(id: &str, runner: &str, attempt: i64) -> Finished {
+    Finished {
+        id: id.into(),
+        runner: runner.into(),
+        attempt,
+        outcome: "succeeded".into(),
+        output: Some(json!({"action": "restart_broker"})),
+        error_message: None,
+        error_detail: None,
+        fuel_consumed: 1_600_000,
+        peak_memory_bytes: 13 << 20,
+        wall_time_us: 900,
+        logs: vec![LogLine {
+            attempt,
+            seq: 0,
+            at_ms: 1,
+            level: "info".into(),
+            stream: "log".into(),
+            message: "diagnosing".into(),
+            fields: Some(json!({"broker": 3})),
+        }],
+    }
+}
+
+async fn migrations_are_idempotent_and_versions_number_themselves(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let second = store
+        .create_version(NewVersion {
+            runbook_id: seeded.runbook_id.clone(),
+            artifact_sha256: "abc123".into(),
+            language: "python".into(),
+            source: None,
+            author: "bob".into(),
+            message: "second".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(second.number, 2);
+    // Storing the same artifact again is a no-op, not a conflict.
+    store
+        .put_artifact("abc123", b"\0asm component")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.artifact("abc123").await.unwrap().unwrap(),
+        b"\0asm component"
+    );
+    let deployed = store
+        .deployment(&seeded.runbook_id, "dev")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(deployed.version_number, 1);
+    let audit = store.audit_log(10).await.unwrap();
+    let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert!(actions.contains(&"deployment.set") && actions.contains(&"version.create"));
+}
+
+async fn an_event_and_its_executions_commit_together_and_redelivery_creates_nothing(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let first = event("fp-1:firing:t0");
+    let accepted = store
+        .accept_event(
+            &first,
+            &[
+                planned(&seeded, &first, "rule-a"),
+                planned(&seeded, &first, "rule-b"),
+            ],
+        )
+        .await
+        .unwrap();
+    let Accepted::New {
+        event_id,
+        executions,
+    } = accepted
+    else {
+        panic!("first delivery is new");
+    };
+    assert_eq!(executions.len(), 2, "one event, two rules: one-to-many");
+    let stored = store.event(&event_id).await.unwrap().unwrap();
+    assert_eq!(stored.status, "processed");
+
+    let redelivered = event("fp-1:firing:t0");
+    let again = store
+        .accept_event(&redelivered, &[planned(&seeded, &redelivered, "rule-a")])
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        Accepted::Duplicate {
+            event_id: event_id.clone()
+        }
+    );
+    assert!(store.event(&redelivered.id).await.unwrap().is_none());
+    assert_eq!(
+        store.executions_for_event(&event_id).await.unwrap().len(),
+        2
+    );
+}
+
+async fn one_execution_per_event_and_rule_even_if_planned_twice(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let e = event("fp-2");
+    let plan = planned(&seeded, &e, "rule-a");
+    let accepted = store.accept_event(&e, &[plan.clone(), plan]).await.unwrap();
+    let Accepted::New { executions, .. } = accepted else {
+        panic!()
+    };
+    assert_eq!(executions.len(), 1);
+}
+
+async fn a_runbook_without_deployment_gets_no_execution(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let mut e = event("fp-3");
+    e.environment = "prod".into();
+    let accepted = store
+        .accept_event(&e, &[planned(&seeded, &e, "r")])
+        .await
+        .unwrap();
+    assert_eq!(
+        accepted,
+        Accepted::New {
+            event_id: e.id.clone(),
+            executions: vec![]
+        }
+    );
+}
+
+async fn claim_run_and_finish_with_fencing(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let e = event("fp-4");
+    store
+        .accept_event(&e, &[planned(&seeded, &e, "r")])
+        .await
+        .unwrap();
+
+    let claimed = store
+        .claim("dev", "runner-1", 30_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.attempt, 1);
+    assert_eq!(claimed.version_id, seeded.version_id);
+    assert_eq!(claimed.artifact_sha256, "abc123");
+    assert_eq!(claimed.runbook_name, "kafka-broker-offline");
+    assert_eq!(claimed.params, json!({"broker": 3}));
+    assert_eq!(claimed.quotas, json!({"fuel": 1000}));
+    assert_eq!(claimed.events.len(), 1);
+    assert_eq!(
+        claimed.events[0].payload,
+        Some(json!({"labels": {"broker": "3"}}))
+    );
+    assert!(
+        store
+            .claim("dev", "runner-2", 30_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "claimed once"
+    );
+
+    assert!(
+        store
+            .renew_lease(&claimed.id, "runner-1", 1, 30_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .renew_lease(&claimed.id, "runner-2", 1, 30_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .finish(&finished(&claimed.id, "runner-2", 1))
+            .await
+            .unwrap(),
+        "not the holder"
+    );
+    assert!(
+        store
+            .finish(&finished(&claimed.id, "runner-1", 1))
+            .await
+            .unwrap()
+    );
+
+    let record = store.execution(&claimed.id).await.unwrap().unwrap();
+    assert_eq!(record.status, ExecutionStatus::Finished("succeeded".into()));
+    assert!(record.status.is_terminal());
+    assert_eq!(record.output, Some(json!({"action": "restart_broker"})));
+    assert_eq!(record.peak_memory_bytes, Some(13 << 20));
+    let logs = store.execution_logs(&claimed.id).await.unwrap();
+    assert_eq!(logs[0].fields, Some(json!({"broker": 3})));
+}
+
+async fn an_expired_lease_requeues_then_abandons(store: Store) {
+    let seeded = seed(&store, 2, 4).await;
+    let e = event("fp-5");
+    store
+        .accept_event(&e, &[planned(&seeded, &e, "r")])
+        .await
+        .unwrap();
+
+    let first = store
+        .claim("dev", "dead-runner", -1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.expire_leases().await.unwrap(), 1);
+    let record = store.execution(&first.id).await.unwrap().unwrap();
+    assert_eq!(record.status, ExecutionStatus::Queued);
+
+    let second = store
+        .claim("dev", "other-runner", -1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((second.id.as_str(), second.attempt), (first.id.as_str(), 2));
+    // The dead runner's late result is refused: it no longer holds the lease.
+    assert!(
+        !store
+            .finish(&finished(&first.id, "dead-runner", 1))
+            .await
+            .unwrap()
+    );
+
+    assert_eq!(store.expire_leases().await.unwrap(), 1);
+    let record = store.execution(&first.id).await.unwrap().unwrap();
+    assert_eq!(
+        record.status,
+        ExecutionStatus::Abandoned,
+        "two attempts spent"
+    );
+    assert!(record.error_message.unwrap().contains("abandoned"));
+    assert!(
+        store
+            .claim("dev", "other-runner", 30_000)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn the_concurrency_limit_holds_executions_back(store: Store) {
+    let seeded = seed(&store, 3, 1).await;
+    for key in ["a", "b"] {
+        let e = event(key);
+        store
+            .accept_event(&e, &[planned(&seeded, &e, "r")])
+            .await
+            .unwrap();
+    }
+    let running = store.claim("dev", "r1", 30_000).await.unwrap().unwrap();
+    assert!(
+        store.claim("dev", "r1", 30_000).await.unwrap().is_none(),
+        "limit is 1"
+    );
+    store.finish(&finished(&running.id, "r1", 1)).await.unwrap();
+    assert!(store.claim("dev", "r1", 30_000).await.unwrap().is_some());
+}
+
+async fn rejected_bodies_are_kept_with_their_reason(store: Store) {
+    let id = store
+        .record_rejected(&RejectedEvent {
+            environment: "dev".into(),
+            source: "alertmanager".into(),
+            raw_body: b"{not json".to_vec(),
+            error: "body is not JSON: key must be a string at line 1 column 2".into(),
+        })
+        .await
+        .unwrap();
+    let rejected = store.recent_events("rejected", 10).await.unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].id, id);
+    assert_eq!(rejected[0].raw_body.as_deref(), Some(&b"{not json"[..]));
+    assert!(rejected[0].error.as_ref().unwrap().contains("not JSON"));
+}
+
+async fn cancelled_executions_discard_late_results(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let rule = store
+        .create_rule(
+            NewRule {
+                runbook_id: seeded.runbook_id.clone(),
+                environment: "dev".into(),
+                name: "offline".into(),
+                spec: json!({"source": "alertmanager", "kind": "alert.*"}),
+            },
+            "alice",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.enabled_rules("dev").await.unwrap(),
+        vec![rule.clone()]
+    );
+    let e = event("fp-6");
+    store
+        .accept_event(&e, &[planned(&seeded, &e, &rule.id)])
+        .await
+        .unwrap();
+    let claimed = store.claim("dev", "r1", 30_000).await.unwrap().unwrap();
+    assert!(store.cancel(&claimed.id).await.unwrap());
+    assert!(!store.finish(&finished(&claimed.id, "r1", 1)).await.unwrap());
+    let record = store.execution(&claimed.id).await.unwrap().unwrap();
+    assert_eq!(record.status, ExecutionStatus::Cancelled);
+    assert!(!store.cancel(&claimed.id).await.unwrap(), "already ended");
+}
