@@ -90,6 +90,9 @@ const RSS_TARGET_MB: f64 = 200.0;
 
 fn main() {
     let full = std::env::args().any(|arg| arg == "--bench");
+    let load_average = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split(' ').take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
     let plan = if full { Plan::full() } else { Plan::smoke() };
     let started = Instant::now();
 
@@ -157,6 +160,7 @@ fn main() {
 
     let report = Report {
         full,
+        load_average,
         python: python_run,
         rust: rust_run,
         baseline: baseline_run,
@@ -218,18 +222,62 @@ struct Measured {
 struct Throughput {
     executions: usize,
     elapsed: Duration,
+    /// CPU time spent meanwhile, by this process and its reaped children.
+    cpu: Duration,
 }
 
 impl Throughput {
+    /// Runs `work`, which returns how many executions it did, and times it.
+    fn time(work: impl FnOnce() -> usize) -> Self {
+        let (start, cpu_before) = (Instant::now(), cpu_time());
+        let executions = work();
+        Self {
+            executions,
+            elapsed: start.elapsed(),
+            cpu: cpu_time() - cpu_before,
+        }
+    }
+
     fn per_second(&self) -> f64 {
         self.executions as f64 / self.elapsed.as_secs_f64()
     }
+
+    /// Cores kept busy on average: below `THREADS` means the workers waited
+    /// (or other processes on the machine took the CPU).
+    fn cores_busy(&self) -> f64 {
+        self.cpu.as_secs_f64() / self.elapsed.as_secs_f64()
+    }
+
+    /// CPU time per execution.
+    fn cpu_per_execution(&self) -> Duration {
+        self.cpu / self.executions as u32
+    }
+}
+
+/// User + system CPU time of this process and of its children it waited for
+/// (`/proc/self/stat`, in clock ticks of 10 ms).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("Linux /proc");
+    // Fields after the command name, which may contain spaces: utime, stime,
+    // cutime and cstime are fields 14 to 17, so 11 to 14 from here.
+    let fields: Vec<u64> = stat[stat.rfind(')').unwrap() + 2..]
+        .split(' ')
+        .skip(11)
+        .take(4)
+        .map(|field| field.parse().unwrap())
+        .collect();
+    Duration::from_millis(fields.iter().sum::<u64>() * 10)
 }
 
 /// Where the time of a sandboxed execution goes, as `ExecutionResult` says.
 struct Breakdown {
     instantiation: Samples,
+    /// The guest call and classifying its result.
     call: Samples,
+    /// Caller-side time outside the runtime's own `wall_time`: building the
+    /// store before it, and dropping it after (which returns the instance's
+    /// pool slot and resets its memory).
+    outside: Samples,
     fuel: u64,
     peak_memory: u64,
 }
@@ -329,6 +377,11 @@ impl Sandboxed {
                     .map(|(_, r)| r.wall_time - r.instantiation_time)
                     .collect(),
             ),
+            outside: Samples::new(
+                runs.iter()
+                    .map(|(elapsed, r)| elapsed.saturating_sub(r.wall_time))
+                    .collect(),
+            ),
             fuel: last.fuel_consumed,
             peak_memory: last.peak_memory_bytes,
         };
@@ -345,24 +398,21 @@ impl Sandboxed {
     /// `total` executions split over `THREADS` concurrent tasks.
     fn concurrent(&self, tokio: &tokio::runtime::Runtime, total: usize) -> Throughput {
         let per_task = total.div_ceil(THREADS);
-        let start = Instant::now();
-        let tasks: Vec<_> = (0..THREADS)
-            .map(|_| {
-                let this = self.clone_handle();
-                tokio.spawn(async move { this.sequential(per_task).await.len() })
+        Throughput::time(|| {
+            let tasks: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    let this = self.clone_handle();
+                    tokio.spawn(async move { this.sequential(per_task).await.len() })
+                })
+                .collect();
+            tokio.block_on(async {
+                let mut done = 0;
+                for task in tasks {
+                    done += task.await.unwrap();
+                }
+                done
             })
-            .collect();
-        let executions = tokio.block_on(async {
-            let mut done = 0;
-            for task in tasks {
-                done += task.await.unwrap();
-            }
-            done
-        });
-        Throughput {
-            executions,
-            elapsed: start.elapsed(),
-        }
+        })
     }
 }
 
@@ -461,17 +511,14 @@ impl Subprocess {
 
     fn concurrent(&self, total: usize) -> Throughput {
         let per_thread = total.div_ceil(THREADS);
-        let start = Instant::now();
-        let executions = std::thread::scope(|scope| {
-            let spawners: Vec<_> = (0..THREADS)
-                .map(|_| scope.spawn(|| self.sequential(per_thread).len()))
-                .collect();
-            spawners.into_iter().map(|s| s.join().unwrap()).sum()
-        });
-        Throughput {
-            executions,
-            elapsed: start.elapsed(),
-        }
+        Throughput::time(|| {
+            std::thread::scope(|scope| {
+                let spawners: Vec<_> = (0..THREADS)
+                    .map(|_| scope.spawn(|| self.sequential(per_thread).len()))
+                    .collect();
+                spawners.into_iter().map(|s| s.join().unwrap()).sum()
+            })
+        })
     }
 
     fn measure(&self, counts: Counts) -> Measured {
@@ -489,10 +536,33 @@ impl Subprocess {
 /// Host memory while `IN_FLIGHT` Python executions are instantiated at once.
 struct InFlight {
     idle_kib: u64,
-    peak_kib: u64,
+    /// `/proc/self/status` when VmRSS was highest.
+    peak: Memory,
     hwm_kib: u64,
+    /// Highest proportional set size seen (`/proc/self/smaps_rollup`).
+    peak_pss_kib: u64,
     elapsed: Duration,
     guest_peak_memory: u64,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Memory {
+    rss_kib: u64,
+    anon_kib: u64,
+    file_kib: u64,
+    shmem_kib: u64,
+}
+
+impl Memory {
+    fn now() -> Self {
+        let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
+        Self {
+            rss_kib: kib_field(&status, "VmRSS"),
+            anon_kib: kib_field(&status, "RssAnon"),
+            file_kib: kib_field(&status, "RssFile"),
+            shmem_kib: kib_field(&status, "RssShmem"),
+        }
+    }
 }
 
 fn in_flight(
@@ -510,12 +580,22 @@ fn in_flight(
     let sampler = std::thread::spawn({
         let done = done.clone();
         move || {
-            let mut peak = 0;
-            while !done.load(Ordering::Relaxed) {
-                peak = peak.max(proc_status_kib("VmRSS"));
+            let (mut peak, mut peak_pss) = (Memory::default(), 0);
+            for tick in 0.. {
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                let now = Memory::now();
+                if now.rss_kib > peak.rss_kib {
+                    peak = now;
+                }
+                // Walking the page tables is slower: every 50 ms is enough.
+                if tick % 10 == 0 {
+                    peak_pss = peak_pss.max(pss_kib());
+                }
                 std::thread::sleep(Duration::from_millis(5));
             }
-            peak
+            (peak, peak_pss)
         }
     });
     let start = Instant::now();
@@ -535,7 +615,7 @@ fn in_flight(
     });
     let elapsed = start.elapsed();
     done.store(true, Ordering::Relaxed);
-    let peak_kib = sampler.join().unwrap();
+    let (peak, peak_pss_kib) = sampler.join().unwrap();
     for result in &results {
         assert_eq!(result.outcome, Outcome::Succeeded, "{:?}", result.failure);
         assert_eq!(result.output, Some(json!("woke up")));
@@ -547,8 +627,9 @@ fn in_flight(
     );
     InFlight {
         idle_kib,
-        peak_kib,
+        peak,
         hwm_kib: proc_status_kib("VmHWM"),
+        peak_pss_kib,
         elapsed,
         guest_peak_memory: results.iter().map(|r| r.peak_memory_bytes).max().unwrap(),
     }
@@ -557,16 +638,27 @@ fn in_flight(
 /// A `kB` field of `/proc/self/status`.
 fn proc_status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
-    status
-        .lines()
+    kib_field(&status, field)
+}
+
+/// The proportional set size: shared pages count once, split between sharers.
+fn pss_kib() -> u64 {
+    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").expect("Linux /proc");
+    kib_field(&rollup, "Pss")
+}
+
+/// A `Name:  123 kB` line of a /proc file.
+fn kib_field(text: &str, field: &str) -> u64 {
+    text.lines()
         .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| rest.trim().strip_suffix("kB"))
         .and_then(|kib| kib.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {field} in /proc/self/status"))
+        .unwrap_or_else(|| panic!("no {field} in /proc"))
 }
 
 struct Report {
     full: bool,
+    load_average: String,
     python: Measured,
     rust: Measured,
     baseline: Measured,
@@ -578,7 +670,8 @@ impl Report {
     fn print(&self) {
         let speedup =
             self.baseline.latency.p50().as_secs_f64() / self.python.latency.p50().as_secs_f64();
-        let rss_mb = mb(self.memory.peak_kib);
+        let memory = &self.memory;
+        let rss_mb = mb(memory.peak.rss_kib);
 
         println!(
             "| Scenario | Executions (latency / throughput) | p50 | p99 | Throughput, {THREADS} concurrent |"
@@ -597,40 +690,64 @@ impl Report {
             &self.baseline,
         );
         println!(
-            "| **Python in wasm vs process per event (p50)** | | **{:.0}× faster** | | **{:.0}× the throughput** |",
-            speedup,
+            "| **Python in wasm vs process per event** | | **{speedup:.0}× faster** | | **{:.0}× the throughput** |",
             self.python.throughput.per_second() / self.baseline.throughput.per_second()
         );
         println!(
-            "| Host RSS, {IN_FLIGHT} Python executions in flight (hostile-py sleeping {IN_FLIGHT_SLEEP_SECONDS} s) | {IN_FLIGHT} at once | | | **{rss_mb:.0} MB** peak VmRSS (VmHWM {:.0} MB, idle before {:.0} MB) |",
-            mb(self.memory.hwm_kib),
-            mb(self.memory.idle_kib),
+            "| Host RSS, {IN_FLIGHT} Python executions in flight (hostile-py sleeping {IN_FLIGHT_SLEEP_SECONDS} s) | {IN_FLIGHT} at once | | | **{rss_mb:.0} MB** peak VmRSS (VmHWM {:.0} MB; {:.0} MB idle before) |",
+            mb(memory.hwm_kib),
+            mb(memory.idle_kib),
         );
 
         println!("\nNotes:");
         println!(
-            "- Latency: one task executing sequentially on a {THREADS}-worker tokio runtime, timed around `Runtime::execute` from the caller's side. Throughput: {THREADS} tasks (baseline: {THREADS} spawner threads) running their share of the executions back to back; executions / elapsed wall time."
+            "- Latency: one task executing sequentially on a {THREADS}-worker tokio runtime, timed around `Runtime::execute` from the caller's side (baseline: around spawning the process, writing the event to its stdin and reading its output). Throughput: {THREADS} tasks (baseline: {THREADS} spawner threads) each running half of the executions back to back; executions / elapsed wall time."
         );
-        for (name, m) in [("Python", &self.python), ("Rust", &self.rust)] {
-            let b = m.breakdown.as_ref().unwrap();
-            println!(
-                "- {name} breakdown (runtime's own timings): instantiation p50 {} / p99 {}; call (incl. result) p50 {} / p99 {}; fuel {}, guest peak memory {:.1} MB.",
-                fmt(b.instantiation.p50()),
-                fmt(b.instantiation.p99()),
-                fmt(b.call.p50()),
-                fmt(b.call.p99()),
-                thousands(b.fuel as f64),
-                b.peak_memory as f64 / (1u64 << 20) as f64,
+        println!(
+            "- Load average when the bench started: {} (the machine has {} cores; anything else running competes with the bench for them).",
+            self.load_average,
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+        );
+        for (name, m) in [
+            ("Python", &self.python),
+            ("Rust", &self.rust),
+            ("Baseline", &self.baseline),
+        ] {
+            let t = &m.throughput;
+            let mut line = format!(
+                "- {name}: throughput run kept {:.2} cores busy, {} CPU per execution",
+                t.cores_busy(),
+                fmt(t.cpu_per_execution()),
             );
+            if let Some(b) = &m.breakdown {
+                line += &format!(
+                    ". Sequential p50 split (runtime's own timings): instantiation {}, call {}, outside the runtime's `wall_time` (store setup and teardown, i.e. resetting the pool slot) {}; p99 {} / {} / {}. Fuel {}, guest peak memory {:.1} MB",
+                    fmt(b.instantiation.p50()),
+                    fmt(b.call.p50()),
+                    fmt(b.outside.p50()),
+                    fmt(b.instantiation.p99()),
+                    fmt(b.call.p99()),
+                    fmt(b.outside.p99()),
+                    thousands(b.fuel as f64),
+                    b.peak_memory as f64 / (1u64 << 20) as f64,
+                );
+            }
+            println!("{line}.");
         }
         println!(
-            "- Python execution writes {} log records through `wolfe.log`; the baseline's driver prints the same records to stderr.",
+            "- The Python execution writes {} log records through `wolfe.log`; the baseline's driver prints the same records to stderr. Both produce the same output document.",
             self.python_check.logs.records.len()
         );
         println!(
-            "- In-flight run: all {IN_FLIGHT} executions finished in {} (each sleeps {IN_FLIGHT_SLEEP_SECONDS} s, so they overlapped); guest peak linear memory {:.1} MB each.",
-            fmt(self.memory.elapsed),
-            self.memory.guest_peak_memory as f64 / (1u64 << 20) as f64,
+            "- In flight: all {IN_FLIGHT} executions finished in {} (each sleeps {IN_FLIGHT_SLEEP_SECONDS} s, so they overlapped), guest linear memory up to {:.1} MB each. Peak VmRSS {:.0} MB = anonymous {:.0} + file-backed {:.0} + shmem {:.0}; peak PSS {:.0} MB; {:.1} MB per execution over idle.",
+            fmt(memory.elapsed),
+            memory.guest_peak_memory as f64 / (1u64 << 20) as f64,
+            rss_mb,
+            mb(memory.peak.anon_kib),
+            mb(memory.peak.file_kib),
+            mb(memory.peak.shmem_kib),
+            mb(memory.peak_pss_kib),
+            (rss_mb - mb(memory.idle_kib)) / IN_FLIGHT as f64,
         );
 
         if !self.full {
@@ -661,7 +778,7 @@ impl Report {
         target(
             "RSS ≤ 200 MB with 64 Python executions in flight",
             rss_mb <= RSS_TARGET_MB,
-            &format!("{rss_mb:.0} MB"),
+            &format!("{rss_mb:.0} MB peak VmRSS"),
         );
     }
 }

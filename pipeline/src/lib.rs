@@ -5,6 +5,10 @@
 //! them in the sandbox; [`sweeper`] requeues the work of runners that died.
 //! Everything durable goes through `wolfe-store`.
 
+pub mod engine;
+pub mod intake;
 mod retry;
+pub mod rule_set;
 pub mod runner;
 pub mod sweeper;
+mod time;

@@ -231,16 +231,11 @@ fn request_for(claimed: &Claimed) -> ExecutionRequest {
                 id: event.id.clone(),
                 source: event.source.clone(),
                 kind: event.kind.clone(),
-                received_at: rfc3339(event.received_at),
+                received_at: crate::time::rfc3339(event.received_at),
                 payload: event.payload.clone().unwrap_or_default(),
             })
             .collect(),
     }
-}
-
-fn rfc3339(ms: i64) -> String {
-    let time = std::time::UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_millis(time).to_string()
 }
 
 fn finished_from(claimed: &Claimed, runner: &str, result: &ExecutionResult) -> Finished {

@@ -1,0 +1,190 @@
+//! Intake: a normalized event, the rules of its environment, and the store.
+//!
+//! The event and every execution its rules plan are committed in one
+//! transaction before the sender is told "accepted", so an acknowledged
+//! event is never lost and never half-processed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use wolfe_ingest::{IngestError, NormalizedEvent, SourceConfig};
+use wolfe_rules::EventView;
+use wolfe_store::{
+    Accepted, NewEvent, NewExecution, RejectedEvent, Store, StoreError, new_id, now_ms,
+};
+
+use crate::rule_set::RuleSet;
+
+/// A configured source and the environment its events belong to.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub environment: String,
+    pub config: SourceConfig,
+}
+
+/// Why a body produced no events.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// The body was recorded as rejected under `event_id`.
+    #[error("{error}")]
+    Rejected {
+        error: IngestError,
+        event_id: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct Intake {
+    store: Store,
+    rules: RuleSet,
+    /// Runners in this process wait on this for new work.
+    wake: Arc<Notify>,
+}
+
+impl Intake {
+    pub fn new(store: Store, wake: Arc<Notify>) -> Self {
+        Self {
+            rules: RuleSet::new(store.clone(), Duration::from_secs(1)),
+            store,
+            wake,
+        }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Parses a body from `source` and accepts each event in it; a body
+    /// that cannot be parsed is recorded as rejected with the reason.
+    pub async fn receive(
+        &self,
+        source: &Source,
+        body: &[u8],
+    ) -> Result<Vec<Accepted>, IntakeError> {
+        let events = match wolfe_ingest::ingest(&source.config, body) {
+            Ok(events) => events,
+            Err(error) => {
+                let event_id = self.reject(source, body, &error.to_string()).await?;
+                return Err(IntakeError::Rejected { error, event_id });
+            }
+        };
+        let mut accepted = Vec::with_capacity(events.len());
+        for event in events {
+            accepted.push(self.accept(&source.environment, event).await?);
+        }
+        Ok(accepted)
+    }
+
+    /// Records a body that was refused before parsing (e.g. authentication).
+    pub async fn reject(
+        &self,
+        source: &Source,
+        body: &[u8],
+        error: &str,
+    ) -> Result<String, StoreError> {
+        // Keep at most the configured body size: an oversized body is
+        // recorded by its beginning, never in full.
+        let kept = &body[..body.len().min(source.config.max_body_bytes)];
+        self.store
+            .record_rejected(&RejectedEvent {
+                environment: source.environment.clone(),
+                source: source.config.name.clone(),
+                raw_body: kept.to_vec(),
+                error: error.to_owned(),
+            })
+            .await
+    }
+
+    /// Matches one event against the environment's rules and stores it with
+    /// the planned executions.
+    pub async fn accept(
+        &self,
+        environment: &str,
+        event: NormalizedEvent,
+    ) -> Result<Accepted, StoreError> {
+        let id = new_id();
+        let received_at = now_ms();
+        let received_at_text = crate::time::rfc3339(received_at);
+        let view = EventView {
+            id: &id,
+            source: &event.source,
+            kind: &event.kind,
+            received_at: &received_at_text,
+            payload: &event.payload,
+        };
+        let mut planned = Vec::new();
+        for rule in self.rules.for_environment(environment).await?.iter() {
+            match rule.compiled.evaluate(&view) {
+                Ok(Some(matched)) => planned.push(NewExecution {
+                    runbook_id: rule.record.runbook_id.clone(),
+                    rule_id: Some(rule.record.id.clone()),
+                    trigger_event_id: Some(id.clone()),
+                    params: serde_json::Value::Object(matched.params),
+                    dry_run: false,
+                    event_ids: vec![id.clone()],
+                }),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(
+                    rule = %rule.record.name, event = %id,
+                    "rule matched but its parameters could not be mapped: {error}"
+                ),
+            }
+        }
+        let accepted = self
+            .store
+            .accept_event(
+                &NewEvent {
+                    id: id.clone(),
+                    environment: environment.to_owned(),
+                    source: event.source,
+                    kind: event.kind,
+                    dedupe_key: event.dedupe_key,
+                    payload: event.payload,
+                    received_at,
+                },
+                &planned,
+            )
+            .await?;
+        if matches!(&accepted, Accepted::New { executions, .. } if !executions.is_empty()) {
+            self.wake.notify_waiters();
+        }
+        Ok(accepted)
+    }
+
+    /// Runs `runbook_id` by hand with `payload` as its one event.
+    pub async fn run_manually(
+        &self,
+        environment: &str,
+        runbook_id: &str,
+        payload: serde_json::Value,
+        params: serde_json::Value,
+        dry_run: bool,
+    ) -> Result<Option<String>, StoreError> {
+        let id = new_id();
+        let event = NewEvent {
+            id: id.clone(),
+            environment: environment.to_owned(),
+            source: "manual".into(),
+            kind: "manual".into(),
+            dedupe_key: None,
+            payload,
+            received_at: now_ms(),
+        };
+        let execution = NewExecution {
+            runbook_id: runbook_id.to_owned(),
+            rule_id: None,
+            trigger_event_id: None,
+            params,
+            dry_run,
+            event_ids: vec![id],
+        };
+        let accepted = self.store.accept_event(&event, &[execution]).await?;
+        let Accepted::New { executions, .. } = accepted else {
+            return Ok(None);
+        };
+        self.wake.notify_waiters();
+        Ok(executions.into_iter().next())
+    }
+}
