@@ -1,11 +1,36 @@
 #!/usr/bin/env bash
-# Sets up everything, builds Wolfe, and runs the Kafka example runbook against
-# its sample event inside the sandbox.
+# Sets up everything, builds Wolfe and runs it all-in-one (`wolfe serve`:
+# embedded SQLite in ./wolfe-data, HTTP on 127.0.0.1:8080, the example team
+# and runbooks). Once it is up, a sample Alertmanager alert is posted so you
+# see an event turn into an execution; Wolfe keeps serving until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 cargo build --locked -p wolfe-cli
-example=examples/kafka-broker-offline
-exec cargo run --quiet --locked -p wolfe-cli -- run "$example" \
-  --event "$example/events/broker-down-healthy-host.json" "$@"
+wolfe="${CARGO_TARGET_DIR:-target}/debug/wolfe"
+
+"$wolfe" serve "$@" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
+
+base=http://127.0.0.1:8080
+for _ in $(seq 1 600); do
+  curl -fs "$base/healthz" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || exit 1
+  sleep 0.5
+done
+token=$(cat wolfe-data/api-token)
+echo
+echo "== POST a sample Alertmanager notification to $base/api/v1/events/alertmanager"
+accepted=$(curl -fs -X POST -H "Authorization: Bearer $token" \
+  --data-binary @ingest/tests/fixtures/alertmanager/firing-group.json \
+  "$base/api/v1/events/alertmanager")
+echo "$accepted"
+execution=$(printf '%s' "$accepted" | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][0]["executions"][0])')
+sleep 1
+echo "== GET $base/api/v1/executions/$execution"
+curl -fs -H "Authorization: Bearer $token" "$base/api/v1/executions/$execution" | python3 -m json.tool
+echo
+echo "Wolfe keeps serving on $base (Ctrl-C to stop). API token: $token"
+wait $server

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 pub const COMPONENTIZE_PY: &str = "WOLFE_COMPONENTIZE_PY";
 /// Directory of the compiled-component cache.
 pub const CACHE_DIR: &str = "WOLFE_CACHE_DIR";
+/// Path of the service configuration file (`serve`, `engine`).
+pub const CONFIG: &str = "WOLFE_CONFIG";
 /// Log filter for Wolfe's own diagnostics (tracing `EnvFilter` syntax).
 pub const LOG: &str = "WOLFE_LOG";
 

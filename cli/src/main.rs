@@ -5,6 +5,7 @@ mod env;
 mod event_file;
 mod exit;
 mod render;
+mod service;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,10 @@ enum Command {
     Build(commands::build::BuildArgs),
     /// Execute a runbook once against event files and print what happened.
     Run(commands::run::RunArgs),
+    /// All-in-one service: embedded SQLite, every environment, webhooks, examples.
+    Serve(commands::serve::ServeArgs),
+    /// One engine instance for one environment (several share PostgreSQL).
+    Engine(commands::engine::EngineArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +43,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => commands::build::run(args),
         Command::Run(args) => commands::run::run(args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Engine(args) => commands::engine::run(args),
     };
     match result {
         Ok(code) => code,

@@ -240,3 +240,71 @@ fn an_unavailable_requirement_fails_the_build_naming_it() {
         stderr(&output)
     );
 }
+
+/// `wolfe serve` starts from a configuration file, accepts a webhook only
+/// after committing it, and stops gracefully on SIGTERM.
+#[test]
+fn serve_accepts_webhooks_and_shuts_down_gracefully() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("wolfe.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data_dir = {:?}\nlisten = \"127.0.0.1:0\"\napi_token = \"tok\"\nenvironments = [\"dev\"]\n\
+             [[sources]]\nname = \"am\"\nenvironment = \"dev\"\nformat = \"alertmanager\"\n\
+             auth = {{ type = \"bearer\", token = \"hook\" }}\n",
+            dir.path().join("data")
+        ),
+    )
+    .unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_wolfe"))
+        .args(["serve", "--no-examples", "--config", path_str(&config)])
+        .env("WOLFE_CACHE_DIR", wolfe_testkit::compiled_cache_dir())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    let address = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "serve exited early"
+        );
+        if let Some(rest) = line.trim().strip_prefix("wolfe: serving dev on http://") {
+            break rest.to_owned();
+        }
+    };
+
+    let body = std::fs::read(
+        wolfe_testkit::repo_root().join("ingest/tests/fixtures/alertmanager/resolved.json"),
+    )
+    .unwrap();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "POST /api/v1/events/am HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer hook\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 202"), "{response}");
+    assert!(response.contains("\"event_ids\""), "{response}");
+
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let status = server.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    assert!(
+        dir.path().join("data/wolfe.db").is_file(),
+        "SQLite lives in data_dir"
+    );
+}

@@ -112,7 +112,6 @@ fn main() {
     let kafka = load(&runtime, wolfe_testkit::example_dir("kafka-broker-offline"));
     let disk = load(&runtime, wolfe_testkit::example_dir("disk-pressure-rust"));
     let hostile = load(&runtime, wolfe_testkit::guest_dir("hostile-py"));
-    let rss_idle = proc_status_kib("VmRSS");
 
     let kafka_event = "broker-down-healthy-host.json";
     let kafka_request = Arc::new(request(
@@ -137,7 +136,7 @@ fn main() {
             "the Kafka runbook logs through wolfe.log"
         );
     });
-    let python_run = python.measure(&tokio, plan.python);
+    let python_run = python.measure(&tokio, plan.python, &python_check);
 
     let rust = Sandboxed {
         runtime: runtime.clone(),
@@ -145,8 +144,8 @@ fn main() {
         request: disk_request,
         quotas: quotas.clone(),
     };
-    rust.check(&tokio, |_| {});
-    let rust_run = rust.measure(&tokio, plan.rust);
+    let rust_check = rust.check(&tokio, |_| {});
+    let rust_run = rust.measure(&tokio, plan.rust, &rust_check);
 
     let baseline = Subprocess::new(&kafka_request.events[0]);
     assert_eq!(
@@ -156,7 +155,7 @@ fn main() {
     );
     let baseline_run = baseline.measure(plan.subprocess);
 
-    let memory = in_flight(&tokio, &runtime, &hostile, rss_idle);
+    let memory = in_flight(&tokio, &runtime, &hostile);
 
     let report = Report {
         full,
@@ -317,20 +316,38 @@ struct Sandboxed {
     quotas: Arc<Quotas>,
 }
 
+/// The timings of one sandboxed execution.
+struct Run {
+    /// Caller-side.
+    elapsed: Duration,
+    /// The runtime's own, from `ExecutionResult`.
+    wall_time: Duration,
+    instantiation_time: Duration,
+}
+
 impl Sandboxed {
+    async fn execute(&self) -> ExecutionResult {
+        let result = self
+            .runtime
+            .execute(&self.runbook, &self.request, &self.quotas)
+            .await
+            .expect("valid request");
+        assert_eq!(result.outcome, Outcome::Succeeded, "{:?}", result.failure);
+        result
+    }
+
     /// Runs `count` executions one after another on a worker thread.
-    async fn sequential(&self, count: usize) -> Vec<(Duration, ExecutionResult)> {
+    async fn sequential(&self, count: usize) -> Vec<Run> {
         let mut runs = Vec::with_capacity(count);
         for _ in 0..count {
             let start = Instant::now();
-            let result = self
-                .runtime
-                .execute(&self.runbook, &self.request, &self.quotas)
-                .await
-                .expect("valid request");
+            let result = self.execute().await;
             let elapsed = start.elapsed();
-            assert_eq!(result.outcome, Outcome::Succeeded, "{:?}", result.failure);
-            runs.push((elapsed, result));
+            runs.push(Run {
+                elapsed,
+                wall_time: result.wall_time,
+                instantiation_time: result.instantiation_time,
+            });
         }
         runs
     }
@@ -351,16 +368,19 @@ impl Sandboxed {
         check: impl FnOnce(&ExecutionResult),
     ) -> ExecutionResult {
         let this = self.clone_handle();
-        let (_, result) = tokio
-            .block_on(tokio.spawn(async move { this.sequential(1).await }))
-            .unwrap()
-            .pop()
+        let result = tokio
+            .block_on(tokio.spawn(async move { this.execute().await }))
             .unwrap();
         check(&result);
         result
     }
 
-    fn measure(&self, tokio: &tokio::runtime::Runtime, counts: Counts) -> Measured {
+    fn measure(
+        &self,
+        tokio: &tokio::runtime::Runtime,
+        counts: Counts,
+        checked: &ExecutionResult,
+    ) -> Measured {
         // Warm up with the same concurrency as the throughput run, so every
         // pool slot and worker thread it will use has been touched.
         self.concurrent(tokio, counts.warm_up * THREADS);
@@ -369,23 +389,22 @@ impl Sandboxed {
         let runs = tokio
             .block_on(tokio.spawn(async move { this.sequential(counts.latency).await }))
             .unwrap();
-        let last = &runs.last().unwrap().1;
         let breakdown = Breakdown {
-            instantiation: Samples::new(runs.iter().map(|(_, r)| r.instantiation_time).collect()),
+            instantiation: Samples::new(runs.iter().map(|r| r.instantiation_time).collect()),
             call: Samples::new(
                 runs.iter()
-                    .map(|(_, r)| r.wall_time - r.instantiation_time)
+                    .map(|r| r.wall_time - r.instantiation_time)
                     .collect(),
             ),
             outside: Samples::new(
                 runs.iter()
-                    .map(|(elapsed, r)| elapsed.saturating_sub(r.wall_time))
+                    .map(|r| r.elapsed.saturating_sub(r.wall_time))
                     .collect(),
             ),
-            fuel: last.fuel_consumed,
-            peak_memory: last.peak_memory_bytes,
+            fuel: checked.fuel_consumed,
+            peak_memory: checked.peak_memory_bytes,
         };
-        let latency = Samples::new(runs.into_iter().map(|(elapsed, _)| elapsed).collect());
+        let latency = Samples::new(runs.iter().map(|r| r.elapsed).collect());
 
         let throughput = self.concurrent(tokio, counts.throughput);
         Measured {
@@ -535,33 +554,74 @@ impl Subprocess {
 
 /// Host memory while `IN_FLIGHT` Python executions are instantiated at once.
 struct InFlight {
-    idle_kib: u64,
-    /// `/proc/self/status` when VmRSS was highest.
-    peak: Memory,
+    idle: Memory,
+    /// Highest sample while every execution was instantiated and none had
+    /// finished its call.
+    all_in_flight: Memory,
+    /// How long that lasted, and how many samples fell in it.
+    window: Duration,
+    window_samples: usize,
+    /// Highest sample over the whole burst, teardown included.
+    burst_peak: Memory,
+    /// Once every execution has finished: what the pool keeps resident.
+    after: Memory,
     hwm_kib: u64,
-    /// Highest proportional set size seen (`/proc/self/smaps_rollup`).
-    peak_pss_kib: u64,
     elapsed: Duration,
     guest_peak_memory: u64,
 }
 
+/// Resident memory of this process, from `/proc/self/status`, and its
+/// proportional set size from `/proc/self/smaps_rollup` when taken.
 #[derive(Default, Clone, Copy)]
 struct Memory {
     rss_kib: u64,
     anon_kib: u64,
     file_kib: u64,
     shmem_kib: u64,
+    /// Shared pages count once, split between their sharers.
+    pss_kib: Option<u64>,
 }
 
 impl Memory {
-    fn now() -> Self {
+    fn now(with_pss: bool) -> Self {
         let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
+        let pss_kib = with_pss.then(|| {
+            let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").expect("Linux /proc");
+            kib_field(&rollup, "Pss")
+        });
         Self {
             rss_kib: kib_field(&status, "VmRSS"),
             anon_kib: kib_field(&status, "RssAnon"),
             file_kib: kib_field(&status, "RssFile"),
             shmem_kib: kib_field(&status, "RssShmem"),
+            pss_kib,
         }
+    }
+
+    /// The sample with the highest VmRSS, keeping the highest PSS seen.
+    fn peak<'a>(samples: impl IntoIterator<Item = &'a Memory>) -> Self {
+        let mut peak = Self::default();
+        for sample in samples {
+            let pss_kib = peak.pss_kib.max(sample.pss_kib);
+            if sample.rss_kib > peak.rss_kib {
+                peak = *sample;
+            }
+            peak.pss_kib = pss_kib;
+        }
+        peak
+    }
+
+    fn describe(&self) -> String {
+        let pss = self
+            .pss_kib
+            .map_or(String::new(), |kib| format!("; PSS {:.0} MB", mb(kib)));
+        format!(
+            "VmRSS {:.0} MB = anonymous {:.0} + file-backed {:.0} + shmem {:.0}{pss}",
+            mb(self.rss_kib),
+            mb(self.anon_kib),
+            mb(self.file_kib),
+            mb(self.shmem_kib),
+        )
     }
 }
 
@@ -569,8 +629,9 @@ fn in_flight(
     tokio: &tokio::runtime::Runtime,
     runtime: &Arc<Runtime>,
     hostile: &LoadedRunbook,
-    idle_kib: u64,
 ) -> InFlight {
+    // The pool slots used by the scenarios before are part of it.
+    let idle = Memory::now(true);
     let request = Arc::new(request(
         json!({"mode": "sleep", "seconds": IN_FLIGHT_SLEEP_SECONDS}),
         vec![],
@@ -580,22 +641,16 @@ fn in_flight(
     let sampler = std::thread::spawn({
         let done = done.clone();
         move || {
-            let (mut peak, mut peak_pss) = (Memory::default(), 0);
+            let mut samples = Vec::new();
             for tick in 0.. {
                 if done.load(Ordering::Relaxed) {
                     break;
                 }
-                let now = Memory::now();
-                if now.rss_kib > peak.rss_kib {
-                    peak = now;
-                }
-                // Walking the page tables is slower: every 50 ms is enough.
-                if tick % 10 == 0 {
-                    peak_pss = peak_pss.max(pss_kib());
-                }
+                // Every 5 ms; PSS walks the page tables, so every 25 ms.
+                samples.push((Instant::now(), Memory::now(tick % 5 == 0)));
                 std::thread::sleep(Duration::from_millis(5));
             }
-            (peak, peak_pss)
+            samples
         }
     });
     let start = Instant::now();
@@ -603,35 +658,65 @@ fn in_flight(
         .map(|_| {
             let (runtime, runbook) = (runtime.clone(), hostile.clone());
             let (request, quotas) = (request.clone(), quotas.clone());
-            tokio.spawn(async move { runtime.execute(&runbook, &request, &quotas).await })
+            tokio.spawn(async move {
+                let started = Instant::now();
+                let result = runtime.execute(&runbook, &request, &quotas).await;
+                (started, result.expect("valid request"))
+            })
         })
         .collect();
-    let results: Vec<ExecutionResult> = tokio.block_on(async {
-        let mut results = Vec::new();
+    let runs: Vec<(Instant, ExecutionResult)> = tokio.block_on(async {
+        let mut runs = Vec::new();
         for task in tasks {
-            results.push(task.await.unwrap().expect("valid request"));
+            runs.push(task.await.unwrap());
         }
-        results
+        runs
     });
     let elapsed = start.elapsed();
+    std::thread::sleep(Duration::from_millis(20));
     done.store(true, Ordering::Relaxed);
-    let (peak, peak_pss_kib) = sampler.join().unwrap();
-    for result in &results {
+    let samples = sampler.join().unwrap();
+    let after = Memory::now(true);
+
+    for (_, result) in &runs {
         assert_eq!(result.outcome, Outcome::Succeeded, "{:?}", result.failure);
         assert_eq!(result.output, Some(json!("woke up")));
     }
-    // Had they not overlapped, 64 sleeps would take 32 s.
+    // From the last instantiation to the first call that returned, all of
+    // them were instantiated at once (no slot waits: the pool holds 64).
+    let all_instantiated = runs
+        .iter()
+        .map(|(started, r)| *started + r.instantiation_time)
+        .max()
+        .unwrap();
+    let first_returned = runs
+        .iter()
+        .map(|(started, r)| *started + r.wall_time)
+        .min()
+        .unwrap();
     assert!(
-        elapsed < Duration::from_secs_f64(IN_FLIGHT_SLEEP_SECONDS * 4.0),
-        "the {IN_FLIGHT} executions did not run at the same time ({elapsed:?})"
+        all_instantiated < first_returned,
+        "the {IN_FLIGHT} executions were never all in flight at once"
+    );
+    let in_window: Vec<&Memory> = samples
+        .iter()
+        .filter(|(at, _)| (all_instantiated..first_returned).contains(at))
+        .map(|(_, memory)| memory)
+        .collect();
+    assert!(
+        in_window.iter().any(|m| m.pss_kib.is_some()),
+        "no memory sample while all {IN_FLIGHT} executions were in flight"
     );
     InFlight {
-        idle_kib,
-        peak,
+        idle,
+        all_in_flight: Memory::peak(in_window.iter().copied()),
+        window: first_returned - all_instantiated,
+        window_samples: in_window.len(),
+        burst_peak: Memory::peak(samples.iter().map(|(_, memory)| memory)),
+        after,
         hwm_kib: proc_status_kib("VmHWM"),
-        peak_pss_kib,
         elapsed,
-        guest_peak_memory: results.iter().map(|r| r.peak_memory_bytes).max().unwrap(),
+        guest_peak_memory: runs.iter().map(|(_, r)| r.peak_memory_bytes).max().unwrap(),
     }
 }
 
@@ -639,12 +724,6 @@ fn in_flight(
 fn proc_status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
     kib_field(&status, field)
-}
-
-/// The proportional set size: shared pages count once, split between sharers.
-fn pss_kib() -> u64 {
-    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").expect("Linux /proc");
-    kib_field(&rollup, "Pss")
 }
 
 /// A `Name:  123 kB` line of a /proc file.
@@ -671,7 +750,7 @@ impl Report {
         let speedup =
             self.baseline.latency.p50().as_secs_f64() / self.python.latency.p50().as_secs_f64();
         let memory = &self.memory;
-        let rss_mb = mb(memory.peak.rss_kib);
+        let rss_mb = mb(memory.all_in_flight.rss_kib);
 
         println!(
             "| Scenario | Executions (latency / throughput) | p50 | p99 | Throughput, {THREADS} concurrent |"
@@ -694,9 +773,10 @@ impl Report {
             self.python.throughput.per_second() / self.baseline.throughput.per_second()
         );
         println!(
-            "| Host RSS, {IN_FLIGHT} Python executions in flight (hostile-py sleeping {IN_FLIGHT_SLEEP_SECONDS} s) | {IN_FLIGHT} at once | | | **{rss_mb:.0} MB** peak VmRSS (VmHWM {:.0} MB; {:.0} MB idle before) |",
+            "| Host RSS, {IN_FLIGHT} Python executions in flight (hostile-py sleeping {IN_FLIGHT_SLEEP_SECONDS} s) | {IN_FLIGHT} at once | | | **{rss_mb:.0} MB** VmRSS (VmHWM {:.0} MB; {:.0} MB just before, {:.0} MB after) |",
             mb(memory.hwm_kib),
-            mb(memory.idle_kib),
+            mb(memory.idle.rss_kib),
+            mb(memory.after.rss_kib),
         );
 
         println!("\nNotes:");
@@ -739,15 +819,23 @@ impl Report {
             self.python_check.logs.records.len()
         );
         println!(
-            "- In flight: all {IN_FLIGHT} executions finished in {} (each sleeps {IN_FLIGHT_SLEEP_SECONDS} s, so they overlapped), guest linear memory up to {:.1} MB each. Peak VmRSS {:.0} MB = anonymous {:.0} + file-backed {:.0} + shmem {:.0}; peak PSS {:.0} MB; {:.1} MB per execution over idle.",
+            "- In flight: the {IN_FLIGHT} executions took {} in all (each sleeps {IN_FLIGHT_SLEEP_SECONDS} s); all of them were instantiated at once for {} ({} samples, every 5 ms), guest linear memory up to {:.1} MB each.",
             fmt(memory.elapsed),
+            fmt(memory.window),
+            memory.window_samples,
             memory.guest_peak_memory as f64 / (1u64 << 20) as f64,
-            rss_mb,
-            mb(memory.peak.anon_kib),
-            mb(memory.peak.file_kib),
-            mb(memory.peak.shmem_kib),
-            mb(memory.peak_pss_kib),
-            (rss_mb - mb(memory.idle_kib)) / IN_FLIGHT as f64,
+        );
+        for (when, m) in [
+            ("just before", &memory.idle),
+            ("all in flight (peak)", &memory.all_in_flight),
+            ("whole burst, teardown included (peak)", &memory.burst_peak),
+            ("after, all finished", &memory.after),
+        ] {
+            println!("  - {when}: {}", m.describe());
+        }
+        println!(
+            "  - {:.1} MB VmRSS per execution in flight over idle.",
+            (rss_mb - mb(memory.idle.rss_kib)) / IN_FLIGHT as f64
         );
 
         if !self.full {
@@ -778,7 +866,7 @@ impl Report {
         target(
             "RSS ≤ 200 MB with 64 Python executions in flight",
             rss_mb <= RSS_TARGET_MB,
-            &format!("{rss_mb:.0} MB peak VmRSS"),
+            &format!("{rss_mb:.0} MB VmRSS"),
         );
     }
 }

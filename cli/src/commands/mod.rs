@@ -1,5 +1,7 @@
 pub mod build;
+pub mod engine;
 pub mod run;
+pub mod serve;
 
 use std::path::Path;
 

@@ -1,0 +1,182 @@
+//! The service configuration file (`wolfe serve` / `wolfe engine`): one
+//! typed TOML document, unknown keys are errors.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serde::Deserialize;
+use wolfe_engine::RuntimeConfig;
+use wolfe_ingest::SourceConfig;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceConfig {
+    /// Where the embedded database and generated secrets live.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; default: SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    pub listen: SocketAddr,
+    /// Bearer token of the run/inspect API; default: generated into `data_dir`.
+    pub api_token: Option<String>,
+    pub environments: Vec<String>,
+    pub runtime: RuntimeConfig,
+    pub runner: RunnerSettings,
+    pub sources: Vec<SourceBinding>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunnerSettings {
+    #[serde(with = "humantime_text")]
+    pub lease: Duration,
+    #[serde(with = "humantime_text")]
+    pub renew_every: Duration,
+    pub max_in_flight: usize,
+    #[serde(with = "humantime_text")]
+    pub poll_interval: Duration,
+    #[serde(with = "humantime_text")]
+    pub sweep_every: Duration,
+}
+
+/// A webhook source and the environment its events belong to.
+#[derive(Debug, Deserialize)]
+pub struct SourceBinding {
+    pub environment: String,
+    #[serde(flatten)]
+    pub source: SourceConfig,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("wolfe-data"),
+            database_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            api_token: None,
+            environments: vec!["dev".into(), "test".into(), "prod".into()],
+            runtime: RuntimeConfig::default(),
+            runner: RunnerSettings::default(),
+            sources: Vec::new(),
+        }
+    }
+}
+
+impl Default for RunnerSettings {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(30),
+            renew_every: Duration::from_secs(10),
+            max_in_flight: 16,
+            poll_interval: Duration::from_millis(200),
+            sweep_every: Duration::from_secs(5),
+        }
+    }
+}
+
+impl ServiceConfig {
+    /// Reads `path`, or the defaults when there is no file.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
+        let Some(path) = path else {
+            return Ok(Self::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read configuration {}", path.display()))?;
+        let config: Self = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("configuration {}: {}", path.display(), e.message()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            !self.environments.is_empty(),
+            "environments must not be empty"
+        );
+        for binding in &self.sources {
+            anyhow::ensure!(
+                self.environments.contains(&binding.environment),
+                "source {:?} names environment {:?}, which is not in environments {:?}",
+                binding.source.name,
+                binding.environment,
+                self.environments
+            );
+        }
+        anyhow::ensure!(
+            self.runner.renew_every < self.runner.lease,
+            "runner.renew_every must be shorter than runner.lease"
+        );
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("wolfe.db").display()))
+    }
+}
+
+mod humantime_text {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(d)?;
+        humantime::parse_duration(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> anyhow::Result<ServiceConfig> {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        ServiceConfig::load(Some(file.path()))
+    }
+
+    #[test]
+    fn a_full_file_parses() {
+        let config = parse(
+            r#"
+            listen = "127.0.0.1:9090"
+            environments = ["prod"]
+            [runner]
+            lease = "20s"
+            renew_every = "5s"
+            [runtime]
+            max_concurrent_executions = 8
+            [[sources]]
+            name = "alertmanager"
+            environment = "prod"
+            format = "alertmanager"
+            auth = { type = "bearer", token = "t0k3n" }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.listen.port(), 9090);
+        assert_eq!(config.runner.lease, Duration::from_secs(20));
+        assert_eq!(config.runtime.max_concurrent_executions, 8);
+        assert_eq!(config.sources[0].environment, "prod");
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let error = parse("listn = \"127.0.0.1:1\"").unwrap_err().to_string();
+        assert!(error.contains("unknown field `listn`"), "{error}");
+        let error = parse(
+            "environments = [\"dev\"]\n[[sources]]\nname = \"am\"\nenvironment = \"prod\"\n\
+             format = \"alertmanager\"\nauth = { type = \"none\" }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("not in environments"), "{error}");
+        let error = parse("[runner]\nlease = \"5s\"\nrenew_every = \"10s\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("renew_every must be shorter"), "{error}");
+    }
+}

@@ -1,0 +1,189 @@
+//! `wolfe serve` and `wolfe engine`: the long-running service.
+
+pub mod config;
+mod seed;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::sync::Notify;
+use wolfe_engine::Runtime;
+use wolfe_pipeline::engine::start_engine;
+use wolfe_pipeline::intake::{Intake, Source};
+use wolfe_pipeline::runner::RunnerConfig;
+use wolfe_server::{AppState, app};
+use wolfe_store::Store;
+
+use self::config::ServiceConfig;
+
+/// What the service does besides running.
+pub struct Mode {
+    /// Create the example team, runbooks and rules when the store is empty.
+    pub seed_examples: bool,
+    /// Default webhook sources when the configuration names none.
+    pub default_sources: bool,
+}
+
+pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
+    // Bind first: a taken port should fail before minutes of seeding.
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+    let api_token = match config.api_token.take() {
+        Some(token) => token,
+        None => generated_token(&config.data_dir.join("api-token"))?,
+    };
+    let store = Store::open(&config.database_url())
+        .await
+        .context("cannot open the store")?;
+    let runtime_config = wolfe_engine::RuntimeConfig {
+        cache_dir: config
+            .runtime
+            .cache_dir
+            .clone()
+            .or_else(crate::env::cache_dir),
+        ..config.runtime.clone()
+    };
+    let runtime = Arc::new(Runtime::new(runtime_config)?);
+    if mode.seed_examples {
+        seed::examples(&store, &runtime, &config.environments).await?;
+    }
+
+    let mut sources: HashMap<String, Source> = config
+        .sources
+        .drain(..)
+        .map(|b| {
+            let source = Source {
+                environment: b.environment,
+                config: b.source,
+            };
+            (source.config.name.clone(), source)
+        })
+        .collect();
+    if sources.is_empty() && mode.default_sources {
+        sources = seed::default_sources(&api_token, &config.environments[0]);
+    }
+
+    let wake = Arc::new(Notify::new());
+    let intake = Arc::new(Intake::new(store.clone(), wake.clone()));
+    let settings = &config.runner;
+    let runner = RunnerConfig {
+        lease: settings.lease,
+        renew_every: settings.renew_every,
+        max_in_flight: settings.max_in_flight,
+        poll_interval: settings.poll_interval,
+        ..RunnerConfig::new("", &format!("runner-{}", uuid::Uuid::new_v4()))
+    };
+    let engine = start_engine(
+        store.clone(),
+        runtime,
+        wake,
+        &config.environments,
+        &runner,
+        settings.sweep_every,
+    );
+
+    let source_names: Vec<String> = sources.keys().cloned().collect();
+    let state = AppState {
+        store: store.clone(),
+        intake,
+        sources: Arc::new(sources),
+        api_token: Arc::new(api_token.clone()),
+    };
+    announce(&config, listener.local_addr()?, &source_names, &api_token);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    eprintln!("wolfe: shutting down, finishing executions in flight");
+    engine.shutdown().await;
+    store.close().await;
+    Ok(())
+}
+
+fn announce(
+    config: &ServiceConfig,
+    bound: std::net::SocketAddr,
+    sources: &[String],
+    api_token: &str,
+) {
+    let base = format!("http://{bound}");
+    eprintln!(
+        "wolfe: serving {} on {base}",
+        config.environments.join(", ")
+    );
+    eprintln!("wolfe: store {}", redact_password(&config.database_url()));
+    eprintln!("wolfe: API token {api_token}");
+    for source in sources {
+        eprintln!("wolfe: webhook {base}/api/v1/events/{source}");
+    }
+}
+
+/// Keeps a PostgreSQL password out of the terminal and logs.
+fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if url[scheme + 3..at].contains(':') => {
+            let user_end = scheme + 3 + url[scheme + 3..at].find(':').unwrap_or(0);
+            format!("{}:***{}", &url[..user_end], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A random token kept in `path` (mode 0600) so it survives restarts.
+fn generated_token(path: &std::path::Path) -> anyhow::Result<String> {
+    if let Ok(token) = std::fs::read_to_string(path) {
+        return Ok(token.trim().to_owned());
+    }
+    let token = format!("wolfe_{}", uuid::Uuid::new_v4().simple());
+    std::fs::write(path, &token)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(token)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_password("postgres://wolfe:hunter2@db:5432/wolfe"),
+            "postgres://wolfe:***@db:5432/wolfe"
+        );
+        assert_eq!(
+            redact_password("postgres://wolfe@db/wolfe"),
+            "postgres://wolfe@db/wolfe"
+        );
+        assert_eq!(
+            redact_password("sqlite://data/wolfe.db"),
+            "sqlite://data/wolfe.db"
+        );
+    }
+}
