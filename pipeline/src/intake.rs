@@ -63,13 +63,32 @@ impl Intake {
         source: &Source,
         body: &[u8],
     ) -> Result<Vec<Accepted>, IntakeError> {
-        let events = match wolfe_ingest::ingest(&source.config, body) {
+        self.receive_delivery(source, body, None).await
+    }
+
+    /// Like [`Intake::receive`] for a delivery with its own identity (an SQS
+    /// message id): events whose format gives them no dedupe key are keyed
+    /// by delivery id and position, so a redelivered message creates nothing.
+    pub async fn receive_delivery(
+        &self,
+        source: &Source,
+        body: &[u8],
+        delivery_id: Option<&str>,
+    ) -> Result<Vec<Accepted>, IntakeError> {
+        let mut events = match wolfe_ingest::ingest(&source.config, body) {
             Ok(events) => events,
             Err(error) => {
                 let event_id = self.reject(source, body, &error.to_string()).await?;
                 return Err(IntakeError::Rejected { error, event_id });
             }
         };
+        if let Some(delivery) = delivery_id {
+            for (index, event) in events.iter_mut().enumerate() {
+                if event.dedupe_key.is_none() {
+                    event.dedupe_key = Some(format!("delivery:{delivery}:{index}"));
+                }
+            }
+        }
         let mut accepted = Vec::with_capacity(events.len());
         for event in events {
             accepted.push(self.accept(&source.environment, event).await?);
