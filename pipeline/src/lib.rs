@@ -10,5 +10,7 @@ pub mod intake;
 mod retry;
 pub mod rule_set;
 pub mod runner;
+pub mod sqs;
 pub mod sweeper;
 mod time;
+pub mod timers;

@@ -16,6 +16,7 @@ mod open;
 mod rules;
 mod runbooks;
 mod teams;
+mod timers;
 
 pub use audit::AuditEntry;
 pub use clock::now_ms;
@@ -26,6 +27,7 @@ pub use open::{Backend, Store};
 pub use rules::{NewRule, RuleRecord};
 pub use runbooks::{Deployment, NewRunbook, NewVersion, Runbook, Version};
 pub use teams::Team;
+pub use timers::TimerRecord;
 
 /// A fresh, time-ordered id.
 pub fn new_id() -> String {

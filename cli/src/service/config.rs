@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 use wolfe_engine::RuntimeConfig;
 use wolfe_ingest::SourceConfig;
+use wolfe_pipeline::timers::{Schedule, TimerConfig};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -24,6 +25,7 @@ pub struct ServiceConfig {
     pub runtime: RuntimeConfig,
     pub runner: RunnerSettings,
     pub sources: Vec<SourceBinding>,
+    pub timers: Vec<TimerConfig>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +61,7 @@ impl Default for ServiceConfig {
             runtime: RuntimeConfig::default(),
             runner: RunnerSettings::default(),
             sources: Vec::new(),
+            timers: Vec::new(),
         }
     }
 }
@@ -102,6 +105,19 @@ impl ServiceConfig {
                 binding.environment,
                 self.environments
             );
+        }
+        for timer in &self.timers {
+            anyhow::ensure!(
+                self.environments.contains(&timer.environment),
+                "timer {:?} names environment {:?}, which is not in environments {:?}",
+                timer.name,
+                timer.environment,
+                self.environments
+            );
+            timer
+                .schedule
+                .parse::<Schedule>()
+                .map_err(|e| anyhow::anyhow!("timer {:?}: {e}", timer.name))?;
         }
         anyhow::ensure!(
             self.runner.renew_every < self.runner.lease,
@@ -154,6 +170,11 @@ mod tests {
             environment = "prod"
             format = "alertmanager"
             auth = { type = "bearer", token = "t0k3n" }
+            [[timers]]
+            name = "nightly-report"
+            environment = "prod"
+            schedule = "0 3 * * *"
+            missed = "fire_once"
             "#,
         )
         .unwrap();
@@ -161,6 +182,7 @@ mod tests {
         assert_eq!(config.runner.lease, Duration::from_secs(20));
         assert_eq!(config.runtime.max_concurrent_executions, 8);
         assert_eq!(config.sources[0].environment, "prod");
+        assert_eq!(config.timers[0].name, "nightly-report");
     }
 
     #[test]
@@ -174,6 +196,11 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(error.contains("not in environments"), "{error}");
+        let error =
+            parse("[[timers]]\nname = \"t\"\nenvironment = \"dev\"\nschedule = \"every soon\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(error.contains("timer \"t\""), "{error}");
         let error = parse("[runner]\nlease = \"5s\"\nrenew_every = \"10s\"\n")
             .unwrap_err()
             .to_string();

@@ -51,6 +51,9 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
     if mode.seed_examples {
         seed::examples(&store, &runtime, &config.environments).await?;
     }
+    wolfe_pipeline::timers::register(&store, &config.timers)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot register timers: {e}"))?;
 
     let mut sources: HashMap<String, Source> = config
         .sources
@@ -85,6 +88,14 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
         &runner,
         settings.sweep_every,
     );
+    let (stop_timers, timers_stopped) = tokio::sync::watch::channel(false);
+    let timers = tokio::spawn(wolfe_pipeline::timers::run_timers(
+        store.clone(),
+        intake.clone(),
+        config.environments.clone(),
+        std::time::Duration::from_millis(500),
+        timers_stopped,
+    ));
 
     let source_names: Vec<String> = sources.keys().cloned().collect();
     let state = AppState {
@@ -98,6 +109,8 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     eprintln!("wolfe: shutting down, finishing executions in flight");
+    let _ = stop_timers.send(true);
+    let _ = timers.await;
     engine.shutdown().await;
     store.close().await;
     Ok(())
