@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 use wolfe_ingest::{IngestError, NormalizedEvent, SourceConfig};
 use wolfe_rules::EventView;
 use wolfe_store::{
-    Accepted, NewEvent, NewExecution, RejectedEvent, Store, StoreError, new_id, now_ms,
+    Accepted, Correlation, NewEvent, NewExecution, RejectedEvent, Store, StoreError, new_id, now_ms,
 };
 
 use crate::rule_set::RuleSet;
@@ -143,6 +143,10 @@ impl Intake {
                     params: serde_json::Value::Object(matched.params),
                     dry_run: false,
                     event_ids: vec![id.clone()],
+                    correlation: matched.correlation.map(|c| Correlation {
+                        key: c.key,
+                        window_ms: c.window.as_millis() as i64,
+                    }),
                 }),
                 Ok(None) => {}
                 Err(error) => tracing::warn!(
@@ -198,6 +202,7 @@ impl Intake {
             params,
             dry_run,
             event_ids: vec![id],
+            correlation: None,
         };
         let accepted = self.store.accept_event(&event, &[execution]).await?;
         let Accepted::New { executions, .. } = accepted else {

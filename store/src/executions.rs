@@ -24,6 +24,16 @@ pub struct NewExecution {
     pub dry_run: bool,
     /// Every event the execution receives (several when correlated).
     pub event_ids: Vec<String>,
+    /// Group with other events of the same rule and key inside the window.
+    pub correlation: Option<Correlation>,
+}
+
+/// Many-to-one: the first event opens a group (a queued execution held back
+/// for `window_ms`); later events with the same key join it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correlation {
+    pub key: String,
+    pub window_ms: i64,
 }
 
 /// Where an execution is in its life.
@@ -168,14 +178,22 @@ pub(crate) async fn insert(
     environment: &str,
     new: &NewExecution,
 ) -> Result<Option<String>, StoreError> {
+    let now = now_ms();
+    if let (Some(correlation), Some(rule_id)) = (&new.correlation, &new.rule_id)
+        && let Some(group) = open_group(tx, environment, rule_id, &correlation.key, now).await?
+    {
+        attach_events(tx, &group, &new.event_ids).await?;
+        return Ok(Some(group));
+    }
     let id = new_id();
     // SQLite needs the WHERE on INSERT ... SELECT ... ON CONFLICT to parse it.
     let inserted = sqlx::query(
         "INSERT INTO executions (id, runbook_id, environment, version_id, rule_id, \
-         trigger_event_id, status, attempt, max_attempts, params_json, dry_run, queued_at) \
-         SELECT $1, r.id, $2, d.version_id, $3, $4, 'queued', 0, r.max_attempts, $5, $6, $7 \
+         trigger_event_id, status, attempt, max_attempts, params_json, dry_run, queued_at, \
+         correlation_key, not_before) \
+         SELECT $1, r.id, $2, d.version_id, $3, $4, 'queued', 0, r.max_attempts, $5, $6, $7, $8, $9 \
          FROM runbooks r JOIN deployments d ON d.runbook_id = r.id AND d.environment = $2 \
-         WHERE r.id = $8 \
+         WHERE r.id = $10 \
          ON CONFLICT (trigger_event_id, rule_id) DO NOTHING",
     )
     .bind(&id)
@@ -184,7 +202,9 @@ pub(crate) async fn insert(
     .bind(&new.trigger_event_id)
     .bind(new.params.to_string())
     .bind(i64::from(new.dry_run))
-    .bind(now_ms())
+    .bind(now)
+    .bind(new.correlation.as_ref().map(|c| c.key.clone()))
+    .bind(new.correlation.as_ref().map(|c| now + c.window_ms))
     .bind(&new.runbook_id)
     .execute(&mut **tx)
     .await?
@@ -192,14 +212,48 @@ pub(crate) async fn insert(
     if inserted == 0 {
         return Ok(None);
     }
-    for event_id in &new.event_ids {
-        sqlx::query("INSERT INTO execution_events (execution_id, event_id) VALUES ($1, $2)")
-            .bind(&id)
-            .bind(event_id)
-            .execute(&mut **tx)
-            .await?;
-    }
+    attach_events(tx, &id, &new.event_ids).await?;
     Ok(Some(id))
+}
+
+/// The queued execution collecting events for `key`, if its window is open.
+async fn open_group(
+    tx: &mut Transaction<'_, Any>,
+    environment: &str,
+    rule_id: &str,
+    key: &str,
+    now: i64,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id FROM executions WHERE rule_id = $1 AND correlation_key = $2 \
+         AND environment = $3 AND status = 'queued' AND not_before > $4 \
+         ORDER BY queued_at LIMIT 1",
+    )
+    .bind(rule_id)
+    .bind(key)
+    .bind(environment)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|row| row.get("id")))
+}
+
+async fn attach_events(
+    tx: &mut Transaction<'_, Any>,
+    execution_id: &str,
+    event_ids: &[String],
+) -> Result<(), StoreError> {
+    for event_id in event_ids {
+        sqlx::query(
+            "INSERT INTO execution_events (execution_id, event_id) VALUES ($1, $2) \
+             ON CONFLICT (execution_id, event_id) DO NOTHING",
+        )
+        .bind(execution_id)
+        .bind(event_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -235,6 +289,7 @@ impl Store {
              lease_owner = $1, lease_expires_at = $2, started_at = $3 \
              WHERE id = (SELECT e.id FROM executions e JOIN runbooks r ON r.id = e.runbook_id \
                WHERE e.status = 'queued' AND e.environment = $4 \
+               AND (e.not_before IS NULL OR e.not_before <= $3) \
                AND (SELECT COUNT(*) FROM executions x WHERE x.runbook_id = e.runbook_id \
                     AND x.environment = e.environment AND x.status = 'running') < r.concurrency_limit \
                ORDER BY e.queued_at, e.id LIMIT 1 {lock}) \

@@ -22,7 +22,9 @@ pub use audit::AuditEntry;
 pub use clock::now_ms;
 pub use error::StoreError;
 pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
-pub use executions::{Claimed, ExecutionRecord, ExecutionStatus, Finished, LogLine, NewExecution};
+pub use executions::{
+    Claimed, Correlation, ExecutionRecord, ExecutionStatus, Finished, LogLine, NewExecution,
+};
 pub use open::{Backend, Store};
 pub use rules::{NewRule, RuleRecord};
 pub use runbooks::{Deployment, NewRunbook, NewVersion, Runbook, Version};

@@ -2,8 +2,8 @@
 
 use serde_json::json;
 use wolfe_store::{
-    Accepted, ExecutionStatus, Finished, LogLine, NewEvent, NewExecution, NewRule, NewRunbook,
-    NewVersion, RejectedEvent, Store, new_id, now_ms,
+    Accepted, Correlation, ExecutionStatus, Finished, LogLine, NewEvent, NewExecution, NewRule,
+    NewRunbook, NewVersion, RejectedEvent, Store, new_id, now_ms,
 };
 
 /// Runs each listed scenario once per backend.
@@ -41,6 +41,7 @@ on_both_backends!(
     the_concurrency_limit_holds_executions_back,
     rejected_bodies_are_kept_with_their_reason,
     cancelled_executions_discard_late_results,
+    correlated_events_join_one_execution_held_until_the_window_closes,
 );
 
 struct Seeded {
@@ -109,6 +110,7 @@ fn planned(seeded: &Seeded, event: &NewEvent, rule_id: &str) -> NewExecution {
         params: json!({"broker": 3}),
         dry_run: false,
         event_ids: vec![event.id.clone()],
+        correlation: None,
     }
 }
 
@@ -420,4 +422,52 @@ async fn cancelled_executions_discard_late_results(store: Store) {
     let record = store.execution(&claimed.id).await.unwrap().unwrap();
     assert_eq!(record.status, ExecutionStatus::Cancelled);
     assert!(!store.cancel(&claimed.id).await.unwrap(), "already ended");
+}
+
+async fn correlated_events_join_one_execution_held_until_the_window_closes(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let correlated = |event: &NewEvent| NewExecution {
+        correlation: Some(Correlation {
+            key: "kafka-events-prod".into(),
+            window_ms: 400,
+        }),
+        ..planned(&seeded, event, "rule-c")
+    };
+    let (first, second) = (event("c-1"), event("c-2"));
+    let a = store
+        .accept_event(&first, &[correlated(&first)])
+        .await
+        .unwrap();
+    let b = store
+        .accept_event(&second, &[correlated(&second)])
+        .await
+        .unwrap();
+    let (Accepted::New { executions: a, .. }, Accepted::New { executions: b, .. }) = (a, b) else {
+        panic!("both events are new");
+    };
+    assert_eq!(a, b, "the second event joined the first one's execution");
+    assert!(
+        store.claim("dev", "r1", 30_000).await.unwrap().is_none(),
+        "held until the window closes"
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+    let late = event("c-3");
+    let c = store
+        .accept_event(&late, &[correlated(&late)])
+        .await
+        .unwrap();
+    let Accepted::New { executions: c, .. } = c else {
+        panic!()
+    };
+    assert_ne!(c, a, "after the window a new group starts");
+
+    let claimed = store.claim("dev", "r1", 30_000).await.unwrap().unwrap();
+    assert_eq!(claimed.id, a[0]);
+    let ids: Vec<_> = claimed.events.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(
+        ids,
+        vec![first.id.clone(), second.id.clone()],
+        "all events of the group, in order"
+    );
 }
