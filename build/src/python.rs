@@ -11,7 +11,7 @@ use crate::manifest::RunbookManifest;
 use crate::toolchain::Toolchain;
 
 /// Directories of a runbook that are not part of the component.
-const NOT_SOURCES: &[&str] = &["target", "tests", "events", "__pycache__"];
+const NOT_SOURCES: &[&str] = &["target", "tests", "events", "rules", "__pycache__"];
 
 pub fn build(
     dir: &Path,

@@ -28,6 +28,8 @@ enum Command {
     Build(commands::build::BuildArgs),
     /// Execute a runbook once against event files and print what happened.
     Run(commands::run::RunArgs),
+    /// Work with rules (`wolfe rules test --event FILE --rule FILE`).
+    Rules(commands::rules::RulesArgs),
     /// All-in-one service: embedded SQLite, every environment, webhooks, examples.
     Serve(commands::serve::ServeArgs),
     /// One engine instance for one environment (several share PostgreSQL).
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => commands::build::run(args),
         Command::Run(args) => commands::run::run(args),
+        Command::Rules(args) => commands::rules::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Engine(args) => commands::engine::run(args),
     };

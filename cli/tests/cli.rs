@@ -308,3 +308,64 @@ fn serve_accepts_webhooks_and_shuts_down_gracefully() {
         "SQLite lives in data_dir"
     );
 }
+
+#[test]
+fn rules_test_shows_matches_and_mapped_params_without_running() {
+    let example = wolfe_testkit::example_dir("squelch-false-positive");
+    let rule = example.join("rules/high-error-rate.json");
+    let event = example.join("events/genuine-error-spike.json");
+    let output = wolfe(&[
+        "rules",
+        "test",
+        "--event",
+        path_str(&event),
+        "--rule",
+        path_str(&rule),
+        "--json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report[0]["matched"], true);
+    assert_eq!(
+        report[0]["params"],
+        serde_json::json!({"service": "checkout", "error_rate_threshold": 0.05})
+    );
+
+    let other =
+        wolfe_testkit::example_dir("disk-pressure-rust").join("events/disk-slowly-full.json");
+    let output = wolfe(&[
+        "rules",
+        "test",
+        "--event",
+        path_str(&other),
+        "--rule",
+        path_str(&rule),
+    ]);
+    assert!(
+        stdout(&output).contains("no match (criteria)"),
+        "{}",
+        stdout(&output)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"source": "am", "kind": "alert.*", "crtieria": {}}"#,
+    )
+    .unwrap();
+    let output = wolfe(&[
+        "rules",
+        "test",
+        "--event",
+        path_str(&event),
+        "--rule",
+        path_str(&broken),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        error_line(&output).contains("unknown field `crtieria`"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -1,5 +1,6 @@
 pub mod build;
 pub mod engine;
+pub mod rules;
 pub mod run;
 pub mod serve;
 
