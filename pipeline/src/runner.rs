@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Notify, OnceCell, Semaphore, watch};
 use wolfe_engine::{
     EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, LoadedRunbook, Quotas, Runtime,
 };
@@ -51,7 +51,16 @@ pub struct Runner {
     config: RunnerConfig,
     /// Rung by intake in the same process when it queues work.
     wake: Arc<Notify>,
-    loaded: Mutex<HashMap<String, LoadedRunbook>>,
+    loaded: Mutex<HashMap<String, Arc<OnceCell<LoadedRunbook>>>>,
+}
+
+/// Why a claimed execution did not run.
+#[derive(Debug, Clone)]
+enum NotRun {
+    /// The runbook cannot run (missing artifact, bad quotas): a final result.
+    Unusable(String),
+    /// The store could not be read: transient, the attempt is left to expire.
+    StoreUnavailable,
 }
 
 impl Runner {
@@ -121,12 +130,24 @@ impl Runner {
             claimed.attempt,
             renewing,
         ));
-        let finished = match self.run_in_sandbox(&claimed).await {
-            Ok(result) => finished_from(&claimed, &self.config.runner_id, &result),
-            Err(message) => crashed_before_running(&claimed, &self.config.runner_id, message),
-        };
+        let outcome = self.run_in_sandbox(&claimed).await;
         let _ = stop_renewing.send(true);
         let _ = renewal.await;
+        let finished = match outcome {
+            Ok(result) => finished_from(&claimed, &self.config.runner_id, &result),
+            Err(NotRun::Unusable(message)) => {
+                crashed_before_running(&claimed, &self.config.runner_id, message)
+            }
+            Err(NotRun::StoreUnavailable) => {
+                // Not the runbook's fault: record nothing, so the lease
+                // expires and another attempt runs once the store is back.
+                tracing::warn!(
+                    execution = %claimed.id,
+                    "the store was unavailable before the runbook could start; leaving it to be retried"
+                );
+                return;
+            }
+        };
         let store = self.store.clone();
         let recorded = with_backoff("record execution result", self.config.lease, || {
             let store = store.clone();
@@ -147,39 +168,53 @@ impl Runner {
         }
     }
 
-    async fn run_in_sandbox(&self, claimed: &Claimed) -> Result<ExecutionResult, String> {
+    async fn run_in_sandbox(&self, claimed: &Claimed) -> Result<ExecutionResult, NotRun> {
         let runbook = self.load(&claimed.artifact_sha256).await?;
         let quotas: Quotas = serde_json::from_value(claimed.quotas.clone())
-            .map_err(|e| format!("the runbook's quotas are invalid: {e}"))?;
+            .map_err(|e| NotRun::Unusable(format!("the runbook's quotas are invalid: {e}")))?;
         self.runtime
             .execute(&runbook, &request_for(claimed), &quotas)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| NotRun::Unusable(e.to_string()))
     }
 
-    /// The compiled runbook for an artifact, fetched from the store once.
-    async fn load(&self, sha256: &str) -> Result<LoadedRunbook, String> {
-        if let Some(hit) = self.lock_loaded().get(sha256) {
-            return Ok(hit.clone());
-        }
-        let bytes = self
-            .store
-            .artifact(sha256)
+    /// The compiled runbook for an artifact. Concurrent executions of a
+    /// runbook not loaded yet share one fetch and one compilation.
+    async fn load(&self, sha256: &str) -> Result<LoadedRunbook, NotRun> {
+        let cell = self
+            .lock_loaded()
+            .entry(sha256.to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| self.fetch_and_compile(sha256))
             .await
-            .map_err(|e| format!("cannot fetch artifact {sha256}: {e}"))?
-            .ok_or_else(|| format!("artifact {sha256} is missing from the store"))?;
+            .cloned()
+    }
+
+    async fn fetch_and_compile(&self, sha256: &str) -> Result<LoadedRunbook, NotRun> {
+        let store = self.store.clone();
+        let fetched = with_backoff("fetch artifact", self.config.lease / 2, || {
+            let store = store.clone();
+            let sha256 = sha256.to_owned();
+            async move { store.artifact(&sha256).await }
+        })
+        .await
+        .ok_or(NotRun::StoreUnavailable)?;
+        let bytes = fetched.ok_or_else(|| {
+            NotRun::Unusable(format!("artifact {sha256} is missing from the store"))
+        })?;
         let runtime = self.runtime.clone();
         // Compiling (on a cache miss) takes seconds of CPU: keep it off the
         // async workers.
-        let loaded = tokio::task::spawn_blocking(move || runtime.load(&bytes))
+        tokio::task::spawn_blocking(move || runtime.load(&bytes))
             .await
-            .map_err(|e| format!("loading artifact {sha256}: {e}"))?
-            .map_err(|e| format!("cannot load artifact {sha256}: {e}"))?;
-        self.lock_loaded().insert(sha256.to_owned(), loaded.clone());
-        Ok(loaded)
+            .map_err(|e| NotRun::Unusable(format!("loading artifact {sha256}: {e}")))?
+            .map_err(|e| NotRun::Unusable(format!("cannot load artifact {sha256}: {e}")))
     }
 
-    fn lock_loaded(&self) -> std::sync::MutexGuard<'_, HashMap<String, LoadedRunbook>> {
+    fn lock_loaded(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<LoadedRunbook>>>> {
         self.loaded.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
