@@ -7,6 +7,7 @@
 //! the same guest twice. The compiled-component cache directory is shared too,
 //! so Cranelift compiles each guest once.
 
+pub mod moto;
 pub mod postgres;
 
 use std::fs::File;
