@@ -2,7 +2,8 @@
 //!
 //! [`intake`] stores accepted events together with the executions the rules
 //! plan for them; [`runner`] claims queued executions with a lease and runs
-//! them in the sandbox; [`sweeper`] requeues the work of runners that died.
+//! them in the sandbox; [`sweeper`] requeues the work of runners that died;
+//! [`timers`] and [`sqs`] are sensors that feed intake.
 //! Everything durable goes through `wolfe-store`.
 
 pub mod engine;

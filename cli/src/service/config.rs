@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 use wolfe_engine::RuntimeConfig;
 use wolfe_ingest::SourceConfig;
+use wolfe_pipeline::sqs::SqsQueueConfig;
 use wolfe_pipeline::timers::{Schedule, TimerConfig};
 
 #[derive(Debug, Deserialize)]
@@ -26,6 +27,9 @@ pub struct ServiceConfig {
     pub runner: RunnerSettings,
     pub sources: Vec<SourceBinding>,
     pub timers: Vec<TimerConfig>,
+    /// SQS queues to consume; each names one of `sources` for its format
+    /// and environment.
+    pub sqs: Vec<SqsQueueConfig>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +66,7 @@ impl Default for ServiceConfig {
             runner: RunnerSettings::default(),
             sources: Vec::new(),
             timers: Vec::new(),
+            sqs: Vec::new(),
         }
     }
 }
@@ -104,6 +109,14 @@ impl ServiceConfig {
                 binding.source.name,
                 binding.environment,
                 self.environments
+            );
+        }
+        for queue in &self.sqs {
+            anyhow::ensure!(
+                self.sources.iter().any(|b| b.source.name == queue.source),
+                "sqs queue {} names source {:?}, which is not among the [[sources]]",
+                queue.queue_url,
+                queue.source
             );
         }
         for timer in &self.timers {
@@ -201,6 +214,10 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(error.contains("timer \"t\""), "{error}");
+        let error = parse("[[sqs]]\nqueue_url = \"http://127.0.0.1:1/q\"\nsource = \"atlas\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not among the [[sources]]"), "{error}");
         let error = parse("[runner]\nlease = \"5s\"\nrenew_every = \"10s\"\n")
             .unwrap_err()
             .to_string();

@@ -88,14 +88,28 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
         &runner,
         settings.sweep_every,
     );
-    let (stop_timers, timers_stopped) = tokio::sync::watch::channel(false);
+    // Timers and SQS consumers stop first on shutdown: no new work arrives
+    // while the runners finish what is in flight.
+    let (stop_sensors, sensors_stopped) = tokio::sync::watch::channel(false);
     let timers = tokio::spawn(wolfe_pipeline::timers::run_timers(
         store.clone(),
         intake.clone(),
         config.environments.clone(),
         std::time::Duration::from_millis(500),
-        timers_stopped,
+        sensors_stopped.clone(),
     ));
+
+    let mut consumers = Vec::new();
+    for queue in config.sqs.drain(..) {
+        let source = sources
+            .get(&queue.source)
+            .cloned()
+            .with_context(|| format!("sqs queue {} names an unknown source", queue.queue_url))?;
+        let client = wolfe_pipeline::sqs::connect(&queue).await;
+        let consumer =
+            wolfe_pipeline::sqs::SqsConsumer::new(client, queue, source, intake.clone())?;
+        consumers.push(tokio::spawn(consumer.run(sensors_stopped.clone())));
+    }
 
     let source_names: Vec<String> = sources.keys().cloned().collect();
     let state = AppState {
@@ -109,8 +123,11 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     eprintln!("wolfe: shutting down, finishing executions in flight");
-    let _ = stop_timers.send(true);
+    let _ = stop_sensors.send(true);
     let _ = timers.await;
+    for consumer in consumers {
+        let _ = consumer.await;
+    }
     engine.shutdown().await;
     store.close().await;
     Ok(())
