@@ -28,8 +28,9 @@ use wolfe_pipeline::engine::{EngineHandle, start_engine};
 use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_pipeline::runner::RunnerConfig;
 use wolfe_pipeline::sqs::{SqsConsumer, SqsQueueConfig, client_with_credentials};
-use wolfe_store::{EventRecord, ExecutionRecord, NewRule, NewRunbook, NewVersion, Store};
+use wolfe_store::{EventRecord, ExecutionRecord, Store};
 use wolfe_testkit::moto::MotoServer;
+use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
 
 /// Generous: the machine may be compiling something else meanwhile.
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -164,60 +165,34 @@ fn source(name: &str) -> Source {
 async fn seed(store: &Store) {
     let component = wolfe_testkit::built(&wolfe_testkit::example_dir("squelch-false-positive"));
     let bytes = std::fs::read(component).unwrap();
-    let sha256 = runtime().load(&bytes).unwrap().sha256().to_owned();
-    store.put_artifact(&sha256, &bytes).await.unwrap();
-    let team = store.create_team("payments").await.unwrap();
-    let runbook = store
-        .create_runbook(NewRunbook {
-            team_id: team.id,
-            name: "squelch-false-positive".into(),
-            description: None,
+    runtime().load(&bytes).unwrap();
+    let deployed = deployed_runbook(
+        store,
+        RunbookSeed {
+            team: "payments",
+            name: "squelch-false-positive",
+            component: &bytes,
             max_attempts: 3,
             concurrency_limit: 4,
-            quotas: json!({}),
-        })
-        .await
-        .unwrap();
-    let version = store
-        .create_version(NewVersion {
-            runbook_id: runbook.id.clone(),
-            artifact_sha256: sha256,
-            language: "python".into(),
-            source: None,
-            author: "test".into(),
-            message: "v1".into(),
-        })
-        .await
-        .unwrap();
-    store
-        .deploy(&runbook.id, "dev", &version.id, "test")
-        .await
-        .unwrap();
+            environment: "dev",
+        },
+    )
+    .await;
     for (name, source, kind) in [
         ("page-severity", "alertmanager", "alert.*"),
         ("queued-alerts", "alerts", "event"),
     ] {
-        store
-            .create_rule(
-                NewRule {
-                    runbook_id: runbook.id.clone(),
-                    environment: "dev".into(),
-                    name: name.into(),
-                    spec: json!({
-                        "source": source,
-                        "kind": kind,
-                        "criteria": {"path": "$.labels.severity", "op": "eq", "value": "page"},
-                        "params": {
-                            "service": {"path": "$.labels.service", "type": "string"},
-                            "error_rate_threshold": {"value": 0.1},
-                            "summary": {"template": "{{ payload.labels.alertname }} on {{ payload.labels.service }}"}
-                        }
-                    }),
-                },
-                "test",
-            )
-            .await
-            .unwrap();
+        let spec = json!({
+            "source": source,
+            "kind": kind,
+            "criteria": {"path": "$.labels.severity", "op": "eq", "value": "page"},
+            "params": {
+                "service": {"path": "$.labels.service", "type": "string"},
+                "error_rate_threshold": {"value": 0.1},
+                "summary": {"template": "{{ payload.labels.alertname }} on {{ payload.labels.service }}"}
+            }
+        });
+        rule(store, &deployed, "dev", name, spec).await;
     }
 }
 

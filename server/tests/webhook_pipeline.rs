@@ -17,7 +17,8 @@ use wolfe_pipeline::engine::{EngineHandle, start_engine};
 use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_pipeline::runner::RunnerConfig;
 use wolfe_server::{AppState, app};
-use wolfe_store::{NewRule, NewRunbook, NewVersion, Store};
+use wolfe_store::Store;
+use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
 
 const TOKEN: &str = "s3cret-alertmanager-token";
 const API_TOKEN: &str = "api-token";
@@ -145,57 +146,29 @@ impl Harness {
 
 async fn seed(store: &Store) {
     let component = wolfe_testkit::built(&wolfe_testkit::example_dir("squelch-false-positive"));
-    let bytes = std::fs::read(component).unwrap();
-    let sha256 = runtime().load(&bytes).unwrap().sha256().to_owned();
-    store.put_artifact(&sha256, &bytes).await.unwrap();
-    let team = store.create_team("payments").await.unwrap();
-    let runbook = store
-        .create_runbook(NewRunbook {
-            team_id: team.id,
-            name: "squelch-false-positive".into(),
-            description: None,
+    let deployed = deployed_runbook(
+        store,
+        RunbookSeed {
+            team: "payments",
+            name: "squelch-false-positive",
+            component: &std::fs::read(component).unwrap(),
             max_attempts: 3,
             concurrency_limit: 4,
-            quotas: json!({}),
-        })
-        .await
-        .unwrap();
-    let version = store
-        .create_version(NewVersion {
-            runbook_id: runbook.id.clone(),
-            artifact_sha256: sha256,
-            language: "python".into(),
-            source: None,
-            author: "test".into(),
-            message: "v1".into(),
-        })
-        .await
-        .unwrap();
-    store
-        .deploy(&runbook.id, "dev", &version.id, "test")
-        .await
-        .unwrap();
-    store
-        .create_rule(
-            NewRule {
-                runbook_id: runbook.id,
-                environment: "dev".into(),
-                name: "page-severity".into(),
-                spec: json!({
-                    "source": "alertmanager",
-                    "kind": "alert.*",
-                    "criteria": {"path": "$.labels.severity", "op": "eq", "value": "page"},
-                    "params": {
-                        "service": {"path": "$.labels.service", "type": "string"},
-                        "error_rate_threshold": {"value": 0.1},
-                        "summary": {"template": "{{ payload.labels.alertname }} on {{ payload.labels.service }}"}
-                    }
-                }),
-            },
-            "test",
-        )
-        .await
-        .unwrap();
+            environment: "dev",
+        },
+    )
+    .await;
+    let spec = json!({
+        "source": "alertmanager",
+        "kind": "alert.*",
+        "criteria": {"path": "$.labels.severity", "op": "eq", "value": "page"},
+        "params": {
+            "service": {"path": "$.labels.service", "type": "string"},
+            "error_rate_threshold": {"value": 0.1},
+            "summary": {"template": "{{ payload.labels.alertname }} on {{ payload.labels.service }}"}
+        }
+    });
+    rule(store, &deployed, "dev", "page-severity", spec).await;
 }
 
 fn fixture(name: &str) -> Vec<u8> {

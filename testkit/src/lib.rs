@@ -9,6 +9,7 @@
 
 pub mod moto;
 pub mod postgres;
+pub mod seed;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,8 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use wolfe_store::{ExecutionRecord, NewRule, NewRunbook, NewVersion, Store, StoreError};
+use wolfe_store::{ExecutionRecord, Store, StoreError};
+use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
 
 /// The generic webhook source every engine serves.
 pub const SOURCE: &str = "hooks";
@@ -94,52 +95,23 @@ pub struct Seeded {
 /// Team, runbook (hostile-py), version deployed to dev, and a rule sending
 /// every event of the webhook source to it.
 fn seed(db: &Db, spec: &RunbookSpec) -> Seeded {
-    let (bytes, sha256) = artifact();
+    let (bytes, _) = artifact();
     let store = &db.store;
     db.block(async {
-        store.put_artifact(sha256, bytes).await.unwrap();
-        let team = store.create_team("sre").await.unwrap();
-        let runbook = store
-            .create_runbook(NewRunbook {
-                team_id: team.id,
-                name: "hostile-py".into(),
-                description: None,
-                max_attempts: spec.max_attempts,
-                concurrency_limit: 100,
-                quotas: json!({}),
-            })
-            .await
-            .unwrap();
-        let version = store
-            .create_version(NewVersion {
-                runbook_id: runbook.id.clone(),
-                artifact_sha256: sha256.clone(),
-                language: "python".into(),
-                source: None,
-                author: "resilience".into(),
-                message: "v1".into(),
-            })
-            .await
-            .unwrap();
-        store
-            .deploy(&runbook.id, "dev", &version.id, "resilience")
-            .await
-            .unwrap();
-        let rule = store
-            .create_rule(
-                NewRule {
-                    runbook_id: runbook.id.clone(),
-                    environment: "dev".into(),
-                    name: "every-hook".into(),
-                    spec: json!({"source": SOURCE, "kind": "event", "params": spec.params}),
-                },
-                "resilience",
-            )
-            .await
-            .unwrap();
+        let seed = RunbookSeed {
+            team: "sre",
+            name: "hostile-py",
+            component: bytes,
+            max_attempts: spec.max_attempts,
+            concurrency_limit: 100,
+            environment: "dev",
+        };
+        let deployed = deployed_runbook(store, seed).await;
+        let rule_spec = json!({"source": SOURCE, "kind": "event", "params": spec.params});
+        let rule_id = rule(store, &deployed, "dev", "every-hook", rule_spec).await;
         Seeded {
-            runbook_id: runbook.id,
-            rule_id: rule.id,
+            runbook_id: deployed.runbook_id,
+            rule_id,
         }
     })
 }

@@ -1,0 +1,205 @@
+//! End-to-end pipeline benchmark: webhook accepted → execution finished, for
+//! a trivial Python runbook, on SQLite and on PostgreSQL.
+//!
+//! `cargo bench -p wolfe-server --bench pipeline` prints a markdown table.
+//! Requests go through `app(state)` (the real router and handlers, no
+//! socket); runners, store and sandbox are the production ones. Latency is
+//! the event's commit time to its execution's finish time as recorded in
+//! the store (millisecond resolution).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::json;
+use tokio::sync::Notify;
+use tower::ServiceExt;
+use wolfe_engine::{Runtime, RuntimeConfig};
+use wolfe_ingest::{Auth, Format, SourceConfig};
+use wolfe_pipeline::engine::start_engine;
+use wolfe_pipeline::intake::{Intake, Source};
+use wolfe_pipeline::runner::RunnerConfig;
+use wolfe_server::{AppState, app};
+use wolfe_store::Store;
+use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
+
+const THROUGHPUT_EVENTS: usize = 3_000;
+const SENDERS: usize = 32;
+const PACED_RATE: u64 = 100;
+const PACED_SECONDS: u64 = 5;
+
+struct Row {
+    backend: &'static str,
+    throughput: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+fn main() {
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let runtime = Arc::new(
+        Runtime::new(RuntimeConfig {
+            max_concurrent_executions: 32,
+            cache_dir: Some(wolfe_testkit::compiled_cache_dir()),
+            ..RuntimeConfig::default()
+        })
+        .unwrap(),
+    );
+    let component = std::fs::read(wolfe_testkit::built(&wolfe_testkit::guest_dir(
+        "hostile-py",
+    )))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = Vec::new();
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    rows.push(tokio.block_on(measure("SQLite", &sqlite, &runtime, &component)));
+    let cluster = wolfe_testkit::postgres::PgCluster::start().unwrap();
+    rows.push(tokio.block_on(measure(
+        "PostgreSQL",
+        &cluster.fresh_database(),
+        &runtime,
+        &component,
+    )));
+
+    println!(
+        "| store | sustained events/s ({THROUGHPUT_EVENTS} events, {SENDERS} senders) | p50 latency at {PACED_RATE} ev/s | p99 latency at {PACED_RATE} ev/s |"
+    );
+    println!("|---|---|---|---|");
+    for row in &rows {
+        println!(
+            "| {} | {:.0} | {:.1} ms | {:.1} ms |",
+            row.backend, row.throughput, row.p50_ms, row.p99_ms
+        );
+    }
+    println!();
+    println!("targets: ≥ 1,000 events/s sustained and p50 ≤ 10 ms at 100 events/s with SQLite");
+}
+
+async fn measure(
+    backend: &'static str,
+    url: &str,
+    runtime: &Arc<Runtime>,
+    component: &[u8],
+) -> Row {
+    let store = Store::open(url).await.unwrap();
+    runtime.load(component).unwrap();
+    seed(&store, component).await;
+    let source = Source {
+        environment: "dev".into(),
+        config: SourceConfig::new("bench", Format::Generic, Auth::Bearer { token: "t".into() }),
+    };
+    let wake = Arc::new(Notify::new());
+    let intake = Arc::new(Intake::new(store.clone(), wake.clone()));
+    let mut runner = RunnerConfig::new("dev", "bench-runner");
+    runner.max_in_flight = 32;
+    runner.poll_interval = Duration::from_millis(5);
+    let engine = start_engine(
+        store.clone(),
+        runtime.clone(),
+        wake,
+        &["dev".to_owned()],
+        &runner,
+        Duration::from_secs(5),
+    );
+    let router = app(AppState {
+        store: store.clone(),
+        intake,
+        sources: Arc::new(HashMap::from([("bench".to_owned(), source)])),
+        api_token: Arc::new("api".into()),
+    });
+
+    // Warm-up: the pool, the caches, the connections.
+    send_many(&router, 200, 0).await;
+    wait_until_finished(&store, 200).await;
+
+    let started = Instant::now();
+    send_many(&router, THROUGHPUT_EVENTS, 1).await;
+    wait_until_finished(&store, 200 + THROUGHPUT_EVENTS as i64).await;
+    let throughput = THROUGHPUT_EVENTS as f64 / started.elapsed().as_secs_f64();
+
+    let mut ids = Vec::new();
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / PACED_RATE));
+    for i in 0..PACED_RATE * PACED_SECONDS {
+        tick.tick().await;
+        ids.push(send(&router, &format!("paced-{i}")).await);
+    }
+    let total = 200 + THROUGHPUT_EVENTS as i64 + ids.len() as i64;
+    wait_until_finished(&store, total).await;
+    let mut latencies = Vec::new();
+    for id in &ids {
+        let event = store.event(id).await.unwrap().unwrap();
+        let execution = &store.executions_for_event(id).await.unwrap()[0];
+        latencies.push((execution.finished_at.unwrap() - event.received_at) as f64);
+    }
+    latencies.sort_by(f64::total_cmp);
+    engine.shutdown().await;
+    store.close().await;
+    Row {
+        backend,
+        throughput,
+        p50_ms: latencies[latencies.len() / 2],
+        p99_ms: latencies[latencies.len() * 99 / 100],
+    }
+}
+
+async fn send_many(router: &axum::Router, count: usize, round: usize) {
+    let mut senders = Vec::new();
+    for sender in 0..SENDERS {
+        let router = router.clone();
+        senders.push(tokio::spawn(async move {
+            for i in (sender..count).step_by(SENDERS) {
+                send(&router, &format!("r{round}-{i}")).await;
+            }
+        }));
+    }
+    for sender in senders {
+        sender.await.unwrap();
+    }
+}
+
+/// Posts one event and returns its id.
+async fn send(router: &axum::Router, key: &str) -> String {
+    let body = json!({"id": key, "type": "bench"}).to_string();
+    let request = Request::post("/api/v1/events/bench")
+        .header("authorization", "Bearer t")
+        .body(Body::from(body))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    let accepted: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    accepted["event_ids"][0].as_str().unwrap().to_owned()
+}
+
+async fn wait_until_finished(store: &Store, expected: i64) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while store.count_executions("succeeded").await.unwrap() < expected {
+        assert!(Instant::now() < deadline, "executions did not finish");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn seed(store: &Store, component: &[u8]) {
+    let deployed = deployed_runbook(
+        store,
+        RunbookSeed {
+            team: "bench",
+            name: "echo",
+            component,
+            max_attempts: 3,
+            concurrency_limit: 64,
+            environment: "dev",
+        },
+    )
+    .await;
+    let spec = json!({"source": "bench", "kind": "*", "params": {"mode": {"value": "echo"}}});
+    rule(store, &deployed, "dev", "all", spec).await;
+}
