@@ -281,17 +281,23 @@ impl Store {
         // PostgreSQL: skip rows another instance is claiming right now
         // instead of waiting for them. SQLite has one writer; no clause needed.
         let lock = match self.backend() {
-            Backend::Postgres => "FOR UPDATE OF e SKIP LOCKED",
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // The runbooks at their concurrency limit are found once (an
+        // uncorrelated subquery), not once per queued row, so a long queue
+        // does not make every claim scan it again.
         let sql = format!(
             "UPDATE executions SET status = 'running', attempt = attempt + 1, \
              lease_owner = $1, lease_expires_at = $2, started_at = $3 \
-             WHERE id = (SELECT e.id FROM executions e JOIN runbooks r ON r.id = e.runbook_id \
+             WHERE id = (SELECT e.id FROM executions e \
                WHERE e.status = 'queued' AND e.environment = $4 \
                AND (e.not_before IS NULL OR e.not_before <= $3) \
-               AND (SELECT COUNT(*) FROM executions x WHERE x.runbook_id = e.runbook_id \
-                    AND x.environment = e.environment AND x.status = 'running') < r.concurrency_limit \
+               AND e.runbook_id NOT IN (SELECT x.runbook_id FROM executions x \
+                 JOIN runbooks r ON r.id = x.runbook_id \
+                 WHERE x.status = 'running' AND x.environment = $4 \
+                 GROUP BY x.runbook_id, r.concurrency_limit \
+                 HAVING COUNT(*) >= r.concurrency_limit) \
                ORDER BY e.queued_at, e.id LIMIT 1 {lock}) \
              RETURNING id, attempt"
         );
