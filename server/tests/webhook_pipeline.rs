@@ -62,13 +62,29 @@ impl Harness {
             },
         );
         alertmanager.max_body_bytes = 64 << 10;
-        let sources = HashMap::from([(
-            "alertmanager".to_owned(),
-            Source {
-                environment: "dev".into(),
-                config: alertmanager,
+        let atlas = SourceConfig::new(
+            "atlas",
+            Format::Atlas,
+            Auth::Bearer {
+                token: TOKEN.into(),
             },
-        )]);
+        );
+        let sources = HashMap::from([
+            (
+                "alertmanager".to_owned(),
+                Source {
+                    environment: "dev".into(),
+                    config: alertmanager,
+                },
+            ),
+            (
+                "atlas".to_owned(),
+                Source {
+                    environment: "dev".into(),
+                    config: atlas,
+                },
+            ),
+        ]);
         let wake = Arc::new(Notify::new());
         let intake = Arc::new(Intake::new(store.clone(), wake.clone()));
         let mut runner = RunnerConfig::new("dev", "test-runner");
@@ -169,6 +185,40 @@ async fn seed(store: &Store) {
         }
     });
     rule(store, &deployed, "dev", "page-severity", spec).await;
+
+    // Atlas alerts go to a runbook that echoes its parameters back.
+    let echo = deployed_runbook(
+        store,
+        RunbookSeed {
+            team: "payments",
+            name: "atlas-echo",
+            component: &hostile_py(),
+            max_attempts: 3,
+            concurrency_limit: 4,
+            environment: "dev",
+        },
+    )
+    .await;
+    let spec = json!({
+        "source": "atlas",
+        "kind": "atlas.alert.*",
+        "criteria": {"path": "$.severity", "op": "eq", "value": "critical"},
+        "params": {
+            "mode": {"value": "echo"},
+            "app": {"path": "$.tags['nf.app']", "type": "string"},
+            "instance": {"path": "$.tags['nf.node']", "type": "string"},
+            "cpu": {"path": "$.value", "type": "number"},
+            "state": {"path": "$.state", "type": "string"}
+        }
+    });
+    rule(store, &echo, "dev", "critical-atlas", spec).await;
+}
+
+fn hostile_py() -> Vec<u8> {
+    std::fs::read(wolfe_testkit::built(&wolfe_testkit::guest_dir(
+        "hostile-py",
+    )))
+    .unwrap()
 }
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -202,6 +252,8 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     alertmanager_alerts_become_executions_with_mapped_params,
+    atlas_alerts_become_executions_with_mapped_params,
+    a_newly_deployed_version_runs_the_next_event,
     bad_bodies_get_precise_errors_and_are_recorded,
     a_manual_run_executes_the_deployed_version,
 );
@@ -365,5 +417,115 @@ async fn a_manual_run_executes_the_deployed_version(h: Harness) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error["error"]["code"], "not_deployed");
+    h.stop().await;
+}
+
+async fn atlas_alerts_become_executions_with_mapped_params(h: Harness) {
+    let path = wolfe_testkit::repo_root().join("ingest/tests/fixtures/atlas");
+    for file in ["triggered.json", "triggered-sns.json"] {
+        let body = std::fs::read(path.join(file)).unwrap();
+        let (status, accepted) = h.post("/api/v1/events/atlas", Some(TOKEN), body).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{file}: {accepted}");
+        let events = accepted["events"].as_array().unwrap();
+        assert_eq!(events.len(), 1, "{file}");
+        if events[0]["duplicate"] == true {
+            // The SNS-wrapped copy is the same occurrence as the raw one.
+            assert_eq!(file, "triggered-sns.json");
+            continue;
+        }
+        let id = events[0]["executions"][0].as_str().unwrap();
+        let execution = h.finished(id).await;
+        assert_eq!(execution["status"], "succeeded", "{execution}");
+        let expected = json!({"mode": "echo", "app": "nccp", "instance": "i-0a1b2c3d4e5f67890",
+                              "cpu": 93.7, "state": "triggered"});
+        assert_eq!(execution["params"], expected);
+        assert_eq!(
+            execution["output"],
+            json!({"params": expected}),
+            "the runbook saw them"
+        );
+    }
+    let body = std::fs::read(path.join("cleared.json")).unwrap();
+    let (status, accepted) = h.post("/api/v1/events/atlas", Some(TOKEN), body).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let cleared = &accepted["events"][0];
+    let severity_matches = h
+        .store
+        .event(cleared["event_id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .payload
+        .unwrap()["severity"]
+        == "critical";
+    assert_eq!(
+        cleared["executions"].as_array().unwrap().len(),
+        usize::from(severity_matches)
+    );
+    h.stop().await;
+}
+
+async fn a_newly_deployed_version_runs_the_next_event(h: Harness) {
+    let team = h.store.team_by_name("payments").await.unwrap().unwrap();
+    let runbook = h
+        .store
+        .runbook_by_name(&team.id, "squelch-false-positive")
+        .await
+        .unwrap()
+        .unwrap();
+    // Version 2 of the runbook is the echo runbook: its output tells them apart.
+    let bytes = hostile_py();
+    let sha256 = h
+        .store
+        .deployment(&runbook.id, "dev")
+        .await
+        .unwrap()
+        .unwrap()
+        .artifact_sha256;
+    let v2_sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    assert_ne!(sha256, v2_sha);
+    h.store.put_artifact(&v2_sha, &bytes).await.unwrap();
+    let v2 = h
+        .store
+        .create_version(wolfe_store::NewVersion {
+            runbook_id: runbook.id.clone(),
+            artifact_sha256: v2_sha,
+            language: "python".into(),
+            source: None,
+            author: "test".into(),
+            message: "v2".into(),
+        })
+        .await
+        .unwrap();
+    h.store
+        .deploy(&runbook.id, "dev", &v2.id, "test")
+        .await
+        .unwrap();
+
+    let deployed_at = Instant::now();
+    let (status, accepted) = h
+        .post(
+            "/api/v1/events/alertmanager",
+            Some(TOKEN),
+            fixture("firing-group.json"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let id = accepted["events"][0]["executions"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let execution = h.finished(&id).await;
+    assert_eq!(execution["version_id"], json!(v2.id), "picked up at once");
+    // v2 is the hostile guest, which needs a `mode` this rule does not map:
+    // its own KeyError proves v2 ran, not v1 (the squelch runbook).
+    assert_eq!(
+        execution["error"]["message"], "KeyError: 'mode'",
+        "{execution}"
+    );
+    assert!(deployed_at.elapsed() < Duration::from_secs(30));
     h.stop().await;
 }
