@@ -28,9 +28,13 @@ accepted=$(curl -fs -X POST -H "Authorization: Bearer $token" \
   "$base/api/v1/events/alertmanager")
 echo "$accepted"
 execution=$(printf '%s' "$accepted" | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][0]["executions"][0])')
-sleep 1
-echo "== GET $base/api/v1/executions/$execution"
-curl -fs -H "Authorization: Bearer $token" "$base/api/v1/executions/$execution" | python3 -m json.tool
+echo "== GET $base/api/v1/executions/$execution (once it has finished)"
+for _ in $(seq 1 120); do
+  record=$(curl -fs -H "Authorization: Bearer $token" "$base/api/v1/executions/$execution")
+  status=$(printf '%s' "$record" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+  case "$status" in queued|running) sleep 0.5 ;; *) break ;; esac
+done
+printf '%s' "$record" | python3 -m json.tool
 echo
 echo "Wolfe keeps serving on $base (Ctrl-C to stop). API token: $token"
 wait $server
