@@ -394,29 +394,8 @@ async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::Harness::start(None).await).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let url = wolfe_testkit::postgres::PgCluster::shared().fresh_database();
-                    super::$name(super::Harness::start(Some(url)).await).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+wolfe_testkit::on_both_backends!(
+    super::Harness::start;
     messages_become_executions_and_the_queue_empties,
     a_consumer_killed_before_deleting_leads_to_one_execution_per_message,
     malformed_messages_are_recorded_with_their_body_and_deleted,

@@ -228,29 +228,8 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::Harness::start(None).await).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let url = wolfe_testkit::postgres::PgCluster::shared().fresh_database();
-                    super::$name(super::Harness::start(Some(url)).await).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+wolfe_testkit::on_both_backends!(
+    super::Harness::start;
     alertmanager_alerts_become_executions_with_mapped_params,
     atlas_alerts_become_executions_with_mapped_params,
     a_newly_deployed_version_runs_the_next_event,

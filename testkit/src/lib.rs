@@ -7,6 +7,7 @@
 //! the same guest twice. The compiled-component cache directory is shared too,
 //! so Cranelift compiles each guest once.
 
+mod backends;
 pub mod moto;
 pub mod postgres;
 pub mod seed;
