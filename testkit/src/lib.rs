@@ -10,6 +10,7 @@
 mod backends;
 pub mod moto;
 pub mod postgres;
+pub mod process;
 pub mod seed;
 
 use std::fs::File;

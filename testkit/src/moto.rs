@@ -5,11 +5,13 @@
 //! has exited (statics are never dropped).
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+use crate::process::{cleanup_when_test_exits, free_port};
 
 /// moto imports every AWS backend lazily but Flask and boto eagerly; a cold
 /// start takes a few seconds on a busy machine.
@@ -75,7 +77,8 @@ impl MotoServer {
             .stderr(log)
             .spawn()
             .map_err(|e| format!("{}: {e}", binary.display()))?;
-        kill_when_process_exits(spawned.id());
+        let pid = spawned.id();
+        cleanup_when_test_exits(&format!("kill {pid} 2>/dev/null"), Some(pid));
         if let Err(error) = self.wait_until_answering(&mut spawned) {
             let _ = spawned.kill();
             let _ = spawned.wait();
@@ -145,26 +148,4 @@ fn moto_binary() -> Result<PathBuf, String> {
             binary.display()
         ))
     }
-}
-
-/// A shell that outlives this process by design: it polls every half
-/// second and kills moto once the test process is gone, and exits on its
-/// own when moto stops first (a stop or a restart).
-fn kill_when_process_exits(moto: u32) {
-    let script = format!(
-        "while kill -0 {test} 2>/dev/null; do kill -0 {moto} 2>/dev/null || exit 0; sleep 0.5; done; \
-         kill {moto} 2>/dev/null",
-        test = std::process::id(),
-    );
-    let _ = Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
 }

@@ -2,11 +2,12 @@
 //! loopback port, removed when dropped. One cluster per test process; each
 //! test gets its own database in it.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::process::{cleanup_when_test_exits, free_port};
 
 /// A running cluster.
 pub struct PgCluster {
@@ -37,17 +38,8 @@ impl PgCluster {
         } else {
             format!("{pg_ctl} -D {} -m immediate stop", self.dir())
         };
-        let script = format!(
-            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
-            pid = std::process::id(),
-            dir = self.data.path().display()
-        );
-        let _ = Command::new("sh")
-            .args(["-c", &script])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
+        let dir = self.data.path().display();
+        cleanup_when_test_exits(&format!("{stop} >/dev/null 2>&1; rm -rf {dir}"), None);
     }
 
     pub fn start() -> Result<Self, String> {
@@ -175,11 +167,6 @@ fn find_bin_dir() -> Option<PathBuf> {
         .collect();
     versions.sort();
     versions.pop()
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
 }
 
 fn is_root() -> bool {

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use wolfe_store::{ExecutionRecord, Store, StoreError};
+use wolfe_testkit::process::cleanup_when_test_exits;
 use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
 
 /// The generic webhook source every engine serves.
@@ -224,7 +225,9 @@ impl Engine {
             .stderr(out)
             .spawn()
             .unwrap();
-        kill_when_the_test_dies(child.id());
+        let pid = child.id();
+        // SIGKILL it if the test binary itself is killed before the guard drops.
+        cleanup_when_test_exits(&format!("kill -9 {pid} 2>/dev/null"), Some(pid));
         let deadline = Instant::now() + Duration::from_secs(60);
         let address = loop {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
@@ -271,22 +274,6 @@ impl Drop for Engine {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A shell that SIGKILLs `pid` if the test process disappears before it
-/// (e.g. the test binary is killed), and exits once `pid` is gone.
-fn kill_when_the_test_dies(pid: u32) {
-    let script = format!(
-        "while kill -0 {me} 2>/dev/null; do kill -0 {pid} 2>/dev/null || exit 0; sleep 0.5; done; \
-         kill -9 {pid} 2>/dev/null",
-        me = std::process::id()
-    );
-    let _ = Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
 }
 
 /// One HTTP/1.1 request; `Err` when no complete answer came back.
