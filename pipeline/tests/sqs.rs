@@ -127,6 +127,15 @@ impl Harness {
         }
     }
 
+    /// How many executions an event has, ended or not.
+    async fn execution_count(&self, event_id: &str) -> usize {
+        self.store
+            .executions_for_event(event_id)
+            .await
+            .unwrap()
+            .len()
+    }
+
     /// The executions of an event once all of them have ended.
     async fn finished(&self, event_id: &str) -> Vec<ExecutionRecord> {
         let deadline = Instant::now() + DEADLINE;
@@ -563,14 +572,7 @@ async fn a_store_outage_leaves_messages_on_the_queue_until_they_commit() {
     // Once the store is back the message is retried and committed.
     let healthy = Running::spawn(h.consumer(&queue, queue.consumer_client()));
     let events = h.events("alerts", 1).await;
-    assert_eq!(
-        h.store
-            .executions_for_event(&events[0].id)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(h.execution_count(&events[0].id).await, 1);
     queue.wait_for_depth((0, 0)).await;
     healthy.shutdown(Duration::from_secs(10)).await;
 }
@@ -616,14 +618,7 @@ async fn an_unreachable_queue_is_retried_until_it_comes_back() {
     queue.send(&generic_alert("search")).await;
 
     let events = h.events("alerts", 1).await;
-    assert_eq!(
-        h.store
-            .executions_for_event(&events[0].id)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(h.execution_count(&events[0].id).await, 1);
     queue.wait_for_depth((0, 0)).await;
     assert!(
         logs.text().contains("is reachable again"),
@@ -717,14 +712,7 @@ async fn visibility_is_extended_while_a_batch_is_in_progress() {
         "shutdown finishes the batch in progress, delete included"
     );
     let events = h.events("alerts", 1).await;
-    assert_eq!(
-        h.store
-            .executions_for_event(&events[0].id)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(h.execution_count(&events[0].id).await, 1);
 }
 
 /// Everything the consumer logs, for tests that check what an operator
