@@ -2,9 +2,12 @@
 
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
 use wasmtime::{Store, Trap, UpdateDeadline};
+
 use wolfe_host_apis::bindings::{Context, Event, Failure as WitFailure};
 use wolfe_host_apis::log::{LogBuffer, LogLimits};
+use wolfe_host_apis::{CallerIdentity, Grant, HostContext};
 
 use crate::limiter::MemoryLimiter;
 use crate::outcome::{ExecutionResult, Failure, Outcome};
@@ -34,13 +37,31 @@ struct DeadlineExceeded;
 type CallResult = wasmtime::Result<Result<String, WitFailure>>;
 
 impl Runtime {
-    /// Runs `runbook` once. Whatever the guest does, this returns a result
-    /// record; only an invalid request is an error.
+    /// Runs `runbook` once with no host services: every interface but `log`
+    /// is denied (nothing is granted). See [`Runtime::execute_with`].
     pub async fn execute(
         &self,
         runbook: &LoadedRunbook,
         request: &ExecutionRequest,
         quotas: &Quotas,
+    ) -> Result<ExecutionResult, RequestError> {
+        let host = HostContext::new(
+            caller_of(request, 0),
+            Arc::new(Grant::default()),
+            self.offline.clone(),
+        );
+        self.execute_with(runbook, request, quotas, host).await
+    }
+
+    /// Runs `runbook` once, its host calls served by `host`. Whatever the
+    /// guest does, this returns a result record; only an invalid request is
+    /// an error.
+    pub async fn execute_with(
+        &self,
+        runbook: &LoadedRunbook,
+        request: &ExecutionRequest,
+        quotas: &Quotas,
+        host: HostContext,
     ) -> Result<ExecutionResult, RequestError> {
         self.check_quotas(quotas)?;
         // Bounded by the pool size; waiting here is the back-pressure.
@@ -48,12 +69,14 @@ impl Runtime {
 
         let started = Instant::now();
         let deadline = started + quotas.timeout;
-        let log = LogBuffer::new(LogLimits {
+        let redactor = host.redactor.clone();
+        let limits = LogLimits {
             max_lines: quotas.max_log_lines,
             max_bytes: quotas.max_log_bytes,
-        });
+        };
+        let log = LogBuffer::with_redactor(limits, redactor.clone());
         let limiter = MemoryLimiter::new(quotas.memory_bytes, self.config.max_table_elements);
-        let (state, io) = ExecState::new(log.clone(), limiter);
+        let (state, io) = ExecState::new(log.clone(), host, limiter);
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         store
@@ -89,10 +112,20 @@ impl Runtime {
 
         let fuel_left = store.get_fuel().unwrap_or(0);
         let limiter = &store.data().limiter;
-        let (outcome, output, failure) = match called {
+        let (outcome, mut output, mut failure) = match called {
             Err(_elapsed) => timed_out(quotas),
             Ok(result) => classify(result, limiter, quotas),
         };
+        // Secrets the runbook read never leave in what it returns.
+        if let Some(output) = output.as_mut() {
+            redactor.redact_json(output);
+        }
+        if let Some(failure) = failure.as_mut() {
+            redactor.redact_in_place(&mut failure.message);
+            if let Some(detail) = failure.detail.as_mut() {
+                redactor.redact_in_place(detail);
+            }
+        }
         Ok(ExecutionResult {
             outcome,
             output,
@@ -249,4 +282,18 @@ fn wit_events(request: &ExecutionRequest) -> Vec<Event> {
             payload_json: event.payload.to_string(),
         })
         .collect()
+}
+
+/// The identity host calls are made under for `request`.
+pub fn caller_of(request: &ExecutionRequest, event_depth: u32) -> CallerIdentity {
+    let ctx = &request.context;
+    CallerIdentity {
+        execution_id: ctx.execution_id.clone(),
+        team: ctx.team.clone(),
+        runbook: ctx.runbook.clone(),
+        environment: ctx.environment.clone(),
+        attempt: ctx.attempt,
+        dry_run: ctx.dry_run,
+        event_depth,
+    }
 }

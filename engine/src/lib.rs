@@ -20,9 +20,10 @@ mod stdio;
 mod wasmtime_config;
 
 pub use config::RuntimeConfig;
-pub use execute::RequestError;
+pub use execute::{RequestError, caller_of};
 pub use outcome::{ExecutionResult, Failure, Outcome};
 pub use quotas::Quotas;
 pub use request::{EventInput, ExecutionContext, ExecutionRequest};
 pub use runtime::{LoadError, LoadedRunbook, Runtime};
 pub use wolfe_host_apis::log::{CapturedLog, LogLevel, LogRecord, LogStream};
+pub use wolfe_host_apis::{CallerIdentity, Grant, HostContext, Services};

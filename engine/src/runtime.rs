@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use wasmtime::Engine;
 use wasmtime::component::Linker;
+use wolfe_host_apis::Services;
 use wolfe_host_apis::bindings::RunbookPre;
 
 use crate::cache::ComponentCache;
@@ -57,6 +58,8 @@ pub struct Runtime {
     loaded: Mutex<HashMap<String, LoadedRunbook>>,
     pub(crate) slots: Arc<Semaphore>,
     pub(crate) config: RuntimeConfig,
+    /// For executions run without host services of their own.
+    pub(crate) offline: Arc<Services>,
     _ticker: EpochTicker,
 }
 
@@ -66,6 +69,7 @@ impl Runtime {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wolfe_host_apis::log::add_to_linker(&mut linker, |state: &mut ExecState| &mut state.log)?;
+        wolfe_host_apis::add_to_linker(&mut linker, |state: &mut ExecState| &mut state.host)?;
         let cache = ComponentCache::new(&engine, config.cache_dir.clone());
         let ticker = EpochTicker::start(engine.clone(), config.epoch_tick)?;
         Ok(Self {
@@ -75,6 +79,7 @@ impl Runtime {
             cache,
             loaded: Mutex::default(),
             config,
+            offline: Arc::new(Services::offline()),
             _ticker: ticker,
         })
     }

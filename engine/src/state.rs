@@ -2,6 +2,7 @@
 
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wolfe_host_apis::HostContext;
 use wolfe_host_apis::log::{LogBuffer, LogHost, LogStream};
 
 use crate::limiter::MemoryLimiter;
@@ -12,17 +13,19 @@ pub struct ExecState {
     wasi: WasiCtx,
     table: ResourceTable,
     pub log: LogHost,
+    /// Every host interface but `log`: grant, audit trail, services.
+    pub host: HostContext,
     pub limiter: MemoryLimiter,
 }
 
-/// The guest's view of the outside world: nothing but its own log.
+/// The guest's stdout and stderr, which end up in its log.
 pub struct ExecIo {
     pub stdout: GuestOutput,
     pub stderr: GuestOutput,
 }
 
 impl ExecState {
-    pub fn new(log: LogBuffer, limiter: MemoryLimiter) -> (Self, ExecIo) {
+    pub fn new(log: LogBuffer, host: HostContext, limiter: MemoryLimiter) -> (Self, ExecIo) {
         let io = ExecIo {
             stdout: GuestOutput::new(log.clone(), LogStream::Stdout),
             stderr: GuestOutput::new(log.clone(), LogStream::Stderr),
@@ -40,6 +43,7 @@ impl ExecState {
             wasi,
             table: ResourceTable::new(),
             log: LogHost::new(log),
+            host,
             limiter,
         };
         (state, io)

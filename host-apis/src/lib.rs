@@ -2,16 +2,39 @@
 //!
 //! One glue module per WIT interface, each with the same shape: its `Host`
 //! trait implementation over the execution's [`HostContext`] and one
-//! `add_to_linker`. The real systems live in [`providers`]. The runtime
-//! (`wolfe-engine`) links the interfaces; this crate knows nothing of wasmtime
-//! stores, quotas or SQL (the store-backed parts are traits the pipeline
-//! implements).
+//! `add_to_linker`. Every call goes through the same rules (`effects`):
+//! grant checks, the audit trail, dry-run, idempotent replay. The real
+//! systems live in [`providers`]; the store-backed services (kv, secrets,
+//! events, the audit trail) are traits the pipeline implements. This crate
+//! knows nothing of wasmtime stores, quotas or SQL.
 
 pub mod bindings;
+mod context;
+mod effects;
 mod error;
+pub mod events;
 pub mod grant;
+pub mod kv;
+pub mod ledger;
 pub mod log;
 pub mod providers;
+pub mod redact;
+pub mod secrets;
+pub mod unavailable;
 
+pub use context::{CallerIdentity, HostContext, HostLimits, Services};
 pub use error::ApiError;
 pub use grant::Grant;
+
+/// Links every host interface but `log` (and WASI); `get` finds the
+/// execution's [`HostContext`] in the store data.
+pub fn add_to_linker<T: Send + 'static>(
+    linker: &mut wasmtime::component::Linker<T>,
+    get: fn(&mut T) -> &mut HostContext,
+) -> wasmtime::Result<()> {
+    kv::add_to_linker(linker, get)?;
+    secrets::add_to_linker(linker, get)?;
+    events::add_to_linker(linker, get)?;
+    unavailable::add_to_linker(linker, get)?;
+    Ok(())
+}

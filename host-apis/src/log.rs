@@ -11,6 +11,7 @@ use serde::Serialize;
 use wasmtime::component::{HasSelf, Linker};
 
 use crate::bindings::wolfe::runbook::log::{Field, Host, Level};
+use crate::redact::Redactor;
 
 /// Severity of a log record, as the guest gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -92,14 +93,21 @@ pub struct LogBuffer {
     state: Arc<Mutex<BufferState>>,
     limits: LogLimits,
     started: Instant,
+    redactor: Redactor,
 }
 
 impl LogBuffer {
     pub fn new(limits: LogLimits) -> Self {
+        Self::with_redactor(limits, Redactor::default())
+    }
+
+    /// A buffer that redacts the secret values `redactor` learns.
+    pub fn with_redactor(limits: LogLimits, redactor: Redactor) -> Self {
         Self {
             state: Arc::default(),
             limits,
             started: Instant::now(),
+            redactor,
         }
     }
 
@@ -108,9 +116,17 @@ impl LogBuffer {
         &self,
         level: LogLevel,
         stream: LogStream,
-        message: String,
-        fields: serde_json::Map<String, serde_json::Value>,
+        mut message: String,
+        mut fields: serde_json::Map<String, serde_json::Value>,
     ) {
+        if !self.redactor.is_empty() {
+            self.redactor.redact_in_place(&mut message);
+            let mut object = serde_json::Value::Object(std::mem::take(&mut fields));
+            self.redactor.redact_json(&mut object);
+            if let serde_json::Value::Object(redacted) = object {
+                fields = redacted;
+            }
+        }
         let size = message.len()
             + fields
                 .iter()
@@ -232,6 +248,27 @@ mod tests {
         let log = buffer.snapshot();
         assert_eq!(log.records.len(), 1, "10 bytes used by the first record");
         assert_eq!(log.dropped_lines, 1);
+    }
+
+    #[test]
+    fn registered_secrets_are_redacted_from_messages_and_fields() {
+        let redactor = Redactor::default();
+        let buffer = LogBuffer::with_redactor(limits(10, 1_000), redactor.clone());
+        redactor.register("s3cr3t-token");
+        let mut fields = serde_json::Map::new();
+        fields.insert("auth".into(), serde_json::json!(["Bearer s3cr3t-token"]));
+        buffer.push(
+            LogLevel::Info,
+            LogStream::Stdout,
+            "token=s3cr3t-token".into(),
+            fields,
+        );
+        let record = &buffer.snapshot().records[0];
+        assert_eq!(record.message, "token=[redacted]");
+        assert_eq!(
+            record.fields["auth"],
+            serde_json::json!(["Bearer [redacted]"])
+        );
     }
 
     #[tokio::test]

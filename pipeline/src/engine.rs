@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
-use wolfe_engine::Runtime;
+use wolfe_engine::{Runtime, Services};
 use wolfe_store::Store;
 
 use crate::runner::{Runner, RunnerConfig};
@@ -27,6 +27,7 @@ pub fn start_engine(
     environments: &[String],
     template: &RunnerConfig,
     sweep_every: Duration,
+    services: Arc<Services>,
 ) -> EngineHandle {
     let (shutdown, stopped) = watch::channel(false);
     let mut tasks = Vec::new();
@@ -40,6 +41,7 @@ pub fn start_engine(
             runtime.clone(),
             config,
             wake.clone(),
+            services.clone(),
         ));
         tasks.push(tokio::spawn(runner.run(stopped.clone())));
     }

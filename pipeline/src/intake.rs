@@ -36,6 +36,13 @@ pub enum IntakeError {
     Store(#[from] StoreError),
 }
 
+/// The execution that emitted an event, and the event's chain depth.
+#[derive(Debug, Clone)]
+pub struct EventOrigin {
+    pub execution_id: String,
+    pub depth: i64,
+}
+
 pub struct Intake {
     store: Store,
     rules: RuleSet,
@@ -123,6 +130,17 @@ impl Intake {
         environment: &str,
         event: NormalizedEvent,
     ) -> Result<Accepted, StoreError> {
+        self.accept_from(environment, event, None).await
+    }
+
+    /// Like [`Intake::accept`] for an event a runbook emitted: it records
+    /// which execution emitted it and how long the chain behind it is.
+    pub async fn accept_from(
+        &self,
+        environment: &str,
+        event: NormalizedEvent,
+        origin: Option<EventOrigin>,
+    ) -> Result<Accepted, StoreError> {
         let id = new_id();
         let received_at = now_ms();
         let received_at_text = crate::time::rfc3339(received_at);
@@ -166,6 +184,8 @@ impl Intake {
                     dedupe_key: event.dedupe_key,
                     payload: event.payload,
                     received_at,
+                    depth: origin.as_ref().map_or(0, |o| o.depth),
+                    emitted_by: origin.map(|o| o.execution_id),
                 },
                 &planned,
             )
@@ -194,6 +214,8 @@ impl Intake {
             dedupe_key: None,
             payload,
             received_at: now_ms(),
+            depth: 0,
+            emitted_by: None,
         };
         let execution = NewExecution {
             runbook_id: runbook_id.to_owned(),

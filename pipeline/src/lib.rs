@@ -7,6 +7,7 @@
 //! Everything durable goes through `wolfe-store`.
 
 pub mod engine;
+pub mod host;
 pub mod intake;
 mod retry;
 pub mod rule_set;

@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, OnceCell, Semaphore, watch};
 use wolfe_engine::{
-    EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, LoadedRunbook, Quotas, Runtime,
+    EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, Grant, HostContext,
+    LoadedRunbook, Quotas, Runtime, Services, caller_of,
 };
 use wolfe_store::{Claimed, Finished, LogLine, Store};
 
@@ -51,6 +52,8 @@ pub struct Runner {
     config: RunnerConfig,
     /// Rung by intake in the same process when it queues work.
     wake: Arc<Notify>,
+    /// What runbooks' host calls are served by.
+    services: Arc<Services>,
     loaded: Mutex<HashMap<String, Arc<OnceCell<LoadedRunbook>>>>,
 }
 
@@ -69,12 +72,14 @@ impl Runner {
         runtime: Arc<Runtime>,
         config: RunnerConfig,
         wake: Arc<Notify>,
+        services: Arc<Services>,
     ) -> Self {
         Self {
             store,
             runtime,
             config,
             wake,
+            services,
             loaded: Mutex::default(),
         }
     }
@@ -172,8 +177,24 @@ impl Runner {
         let runbook = self.load(&claimed.artifact_sha256).await?;
         let quotas: Quotas = serde_json::from_value(claimed.quotas.clone())
             .map_err(|e| NotRun::Unusable(format!("the runbook's quotas are invalid: {e}")))?;
+        // A grant that no longer parses grants nothing rather than failing
+        // the execution: the runbook sees `denied` and can say so.
+        let grant: Grant = match &claimed.grant {
+            Some(value) => serde_json::from_value(value.clone()).unwrap_or_else(|error| {
+                tracing::error!(execution = %claimed.id, "the runbook's grant is invalid, nothing is granted: {error}");
+                Grant::default()
+            }),
+            None => Grant::default(),
+        };
+        let request = request_for(claimed);
+        let depth = claimed.events.iter().map(|e| e.depth).max().unwrap_or(0);
+        let host = HostContext::new(
+            caller_of(&request, depth as u32),
+            Arc::new(grant),
+            self.services.clone(),
+        );
         self.runtime
-            .execute(&runbook, &request_for(claimed), &quotas)
+            .execute_with(&runbook, &request, &quotas, host)
             .await
             .map_err(|e| NotRun::Unusable(e.to_string()))
     }

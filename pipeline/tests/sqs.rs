@@ -25,6 +25,7 @@ use tracing::instrument::WithSubscriber;
 use wolfe_engine::{Runtime, RuntimeConfig};
 use wolfe_ingest::{Auth, Format, SourceConfig};
 use wolfe_pipeline::engine::{EngineHandle, start_engine};
+use wolfe_pipeline::host::store_services;
 use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_pipeline::runner::RunnerConfig;
 use wolfe_pipeline::sqs::{SqsConsumer, SqsQueueConfig, client_with_credentials};
@@ -76,6 +77,12 @@ impl Harness {
             &["dev".to_owned()],
             &runner,
             Duration::from_secs(1),
+            Arc::new(store_services(
+                &harness.store,
+                harness.intake.clone(),
+                None,
+                Default::default(),
+            )),
         ));
         harness
     }

@@ -19,6 +19,7 @@ use tower::ServiceExt;
 use wolfe_engine::{Runtime, RuntimeConfig};
 use wolfe_ingest::{Auth, Format, SourceConfig};
 use wolfe_pipeline::engine::start_engine;
+use wolfe_pipeline::host::store_services;
 use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_pipeline::runner::RunnerConfig;
 use wolfe_server::{AppState, app};
@@ -106,6 +107,12 @@ async fn measure(
         &["dev".to_owned()],
         &runner,
         Duration::from_secs(5),
+        Arc::new(store_services(
+            &store,
+            intake.clone(),
+            None,
+            Default::default(),
+        )),
     );
     let router = app(AppState {
         store: store.clone(),

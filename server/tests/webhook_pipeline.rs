@@ -14,6 +14,7 @@ use tower::ServiceExt;
 use wolfe_engine::{Runtime, RuntimeConfig};
 use wolfe_ingest::{Auth, Format, SourceConfig};
 use wolfe_pipeline::engine::{EngineHandle, start_engine};
+use wolfe_pipeline::host::store_services;
 use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_pipeline::runner::RunnerConfig;
 use wolfe_server::{AppState, app};
@@ -96,6 +97,12 @@ impl Harness {
             &["dev".to_owned()],
             &runner,
             Duration::from_secs(1),
+            Arc::new(store_services(
+                &store,
+                intake.clone(),
+                None,
+                Default::default(),
+            )),
         );
         let state = AppState {
             store: store.clone(),

@@ -9,6 +9,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Secret(String),
     #[error("stored JSON is invalid: {0}")]
     Json(#[from] serde_json::Error),
 }

@@ -19,6 +19,11 @@ pub struct NewEvent {
     pub dedupe_key: Option<String>,
     pub payload: serde_json::Value,
     pub received_at: i64,
+    /// Length of the chain of runbook-emitted events that led here (0: an
+    /// outside event).
+    pub depth: i64,
+    /// The execution that emitted it, for a runbook-emitted event.
+    pub emitted_by: Option<String>,
 }
 
 /// A body a sensor could not accept, kept with the reason.
@@ -62,10 +67,13 @@ pub struct EventRecord {
     pub raw_body: Option<Vec<u8>>,
     pub error: Option<String>,
     pub received_at: i64,
+    /// See [`NewEvent::depth`].
+    pub depth: i64,
+    pub emitted_by: Option<String>,
 }
 
 pub(crate) const EVENT_COLUMNS: &str = "id, environment, source, kind, status, dedupe_key, \
-     payload_json, raw_body, error, received_at";
+     payload_json, raw_body, error, received_at, depth, emitted_by";
 
 pub(crate) fn event_from(row: &AnyRow) -> Result<EventRecord, StoreError> {
     let payload: Option<String> = row.get("payload_json");
@@ -80,6 +88,8 @@ pub(crate) fn event_from(row: &AnyRow) -> Result<EventRecord, StoreError> {
         raw_body: row.get("raw_body"),
         error: row.get("error"),
         received_at: row.get("received_at"),
+        depth: row.get("depth"),
+        emitted_by: row.get("emitted_by"),
     })
 }
 
@@ -96,7 +106,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO events (id, environment, source, kind, status, dedupe_key, payload_json, \
-             received_at, processed_at) VALUES ($1, $2, $3, $4, 'processed', $5, $6, $7, $8) \
+             received_at, processed_at, depth, emitted_by) \
+             VALUES ($1, $2, $3, $4, 'processed', $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (environment, source, dedupe_key) DO NOTHING",
         )
         .bind(&event.id)
@@ -107,6 +118,8 @@ impl Store {
         .bind(event.payload.to_string())
         .bind(event.received_at)
         .bind(now_ms())
+        .bind(event.depth)
+        .bind(&event.emitted_by)
         .execute(&mut *tx)
         .await?
         .rows_affected();

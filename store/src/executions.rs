@@ -88,6 +88,10 @@ pub struct Claimed {
     pub dry_run: bool,
     pub quotas: serde_json::Value,
     pub events: Vec<EventRecord>,
+    /// The runbook's grant in this environment (none: nothing granted).
+    pub grant: Option<serde_json::Value>,
+    /// Notify targets told when the execution does not succeed.
+    pub failure_targets: Vec<String>,
 }
 
 /// One log record of an attempt.
@@ -326,9 +330,13 @@ impl Store {
         .await?;
         let row = sqlx::query(
             "SELECT e.id, e.runbook_id, r.name AS runbook_name, t.name AS team_name, \
-             e.environment, e.version_id, v.artifact_sha256, e.params_json, e.dry_run, r.quotas_json \
+             e.environment, e.version_id, v.artifact_sha256, e.params_json, e.dry_run, r.quotas_json, \
+             g.grant_json, f.targets_json \
              FROM executions e JOIN runbooks r ON r.id = e.runbook_id \
              JOIN teams t ON t.id = r.team_id JOIN versions v ON v.id = e.version_id \
+             LEFT JOIN grants g ON g.runbook_id = e.runbook_id AND g.environment = e.environment \
+             LEFT JOIN failure_notifications f \
+               ON f.runbook_id = e.runbook_id AND f.environment = e.environment \
              WHERE e.id = $1",
         )
         .bind(&id)
@@ -353,6 +361,8 @@ impl Store {
         tx.commit().await?;
         let params: String = row.get("params_json");
         let quotas: String = row.get("quotas_json");
+        let grant: Option<String> = row.get("grant_json");
+        let failure_targets: Option<String> = row.get("targets_json");
         Ok(Some(Claimed {
             id,
             runbook_id: row.get("runbook_id"),
@@ -366,6 +376,11 @@ impl Store {
             dry_run: row.get::<i64, _>("dry_run") != 0,
             quotas: serde_json::from_str(&quotas)?,
             events,
+            grant: grant.map(|g| serde_json::from_str(&g)).transpose()?,
+            failure_targets: failure_targets
+                .map(|t| serde_json::from_str(&t))
+                .transpose()?
+                .unwrap_or_default(),
         }))
     }
 

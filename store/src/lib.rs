@@ -12,9 +12,13 @@ mod clock;
 mod error;
 mod events;
 mod executions;
+mod grants;
+mod host_calls;
+mod kv;
 mod open;
 mod rules;
 mod runbooks;
+mod secrets;
 mod teams;
 mod timers;
 
@@ -25,9 +29,11 @@ pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
 pub use executions::{
     Claimed, Correlation, ExecutionRecord, ExecutionStatus, Finished, LogLine, NewExecution,
 };
+pub use host_calls::HostCall;
 pub use open::{Backend, Store};
 pub use rules::{NewRule, RuleRecord};
 pub use runbooks::{Deployment, NewRunbook, NewVersion, Runbook, Version};
+pub use secrets::{BadMasterKey, SecretCipher};
 pub use teams::Team;
 pub use timers::TimerRecord;
 

@@ -99,6 +99,8 @@ fn event(dedupe: &str) -> NewEvent {
         dedupe_key: Some(dedupe.into()),
         payload: json!({"labels": {"broker": "3"}}),
         received_at: now_ms(),
+        depth: 0,
+        emitted_by: None,
     }
 }
 

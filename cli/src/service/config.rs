@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Deserialize;
 use wolfe_engine::RuntimeConfig;
+use wolfe_host_apis::HostLimits;
 use wolfe_ingest::SourceConfig;
 use wolfe_pipeline::sqs::SqsQueueConfig;
 use wolfe_pipeline::timers::{Schedule, TimerConfig};
@@ -30,6 +31,12 @@ pub struct ServiceConfig {
     /// SQS queues to consume; each names one of `sources` for its format
     /// and environment.
     pub sqs: Vec<SqsQueueConfig>,
+    /// Hex-encoded 32-byte master key that encrypts secrets at rest; every
+    /// instance sharing a database needs the same one. Default for `wolfe
+    /// serve`: generated into `data_dir`.
+    pub secrets_key: Option<String>,
+    /// Limits on runbooks' host calls.
+    pub host: HostLimits,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +74,8 @@ impl Default for ServiceConfig {
             sources: Vec::new(),
             timers: Vec::new(),
             sqs: Vec::new(),
+            secrets_key: None,
+            host: HostLimits::default(),
         }
     }
 }

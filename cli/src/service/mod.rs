@@ -10,10 +10,11 @@ use anyhow::Context as _;
 use tokio::sync::Notify;
 use wolfe_engine::Runtime;
 use wolfe_pipeline::engine::start_engine;
+use wolfe_pipeline::host::store_services;
 use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_pipeline::runner::RunnerConfig;
 use wolfe_server::{AppState, app};
-use wolfe_store::Store;
+use wolfe_store::{SecretCipher, Store};
 
 use self::config::ServiceConfig;
 
@@ -72,6 +73,8 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
 
     let wake = Arc::new(Notify::new());
     let intake = Arc::new(Intake::new(store.clone(), wake.clone()));
+    let cipher = secrets_cipher(&mut config, mode.seed_examples)?;
+    let services = Arc::new(store_services(&store, intake.clone(), cipher, config.host));
     let settings = &config.runner;
     let runner = RunnerConfig {
         lease: settings.lease,
@@ -87,6 +90,7 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
         &config.environments,
         &runner,
         settings.sweep_every,
+        services,
     );
     // Timers and SQS consumers stop first on shutdown: no new work arrives
     // while the runners finish what is in flight.
@@ -133,6 +137,27 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The secrets master key: configured, or for the embedded all-in-one
+/// default generated into the data directory on first start. Without one,
+/// runbooks' secret reads answer `unavailable`.
+fn secrets_cipher(
+    config: &mut ServiceConfig,
+    generate: bool,
+) -> anyhow::Result<Option<SecretCipher>> {
+    let key = match config.secrets_key.take() {
+        Some(key) => key,
+        None if generate => generated_secret(
+            &config.data_dir.join("secrets-key"),
+            SecretCipher::generate_hex,
+        )?,
+        None => {
+            tracing::warn!("no secrets_key configured: runbooks cannot read secrets");
+            return Ok(None);
+        }
+    };
+    Ok(Some(SecretCipher::from_hex(&key)?))
+}
+
 fn announce(
     config: &ServiceConfig,
     bound: std::net::SocketAddr,
@@ -164,10 +189,16 @@ fn redact_password(url: &str) -> String {
 
 /// A random token kept in `path` (mode 0600) so it survives restarts.
 fn generated_token(path: &std::path::Path) -> anyhow::Result<String> {
+    generated_secret(path, || format!("wolfe_{}", uuid::Uuid::new_v4().simple()))
+}
+
+/// Reads a secret kept in the data directory, generating it the first time
+/// (readable by the owner only).
+fn generated_secret(path: &std::path::Path, generate: fn() -> String) -> anyhow::Result<String> {
     if let Ok(token) = std::fs::read_to_string(path) {
         return Ok(token.trim().to_owned());
     }
-    let token = format!("wolfe_{}", uuid::Uuid::new_v4().simple());
+    let token = generate();
     std::fs::write(path, &token)?;
     #[cfg(unix)]
     {
