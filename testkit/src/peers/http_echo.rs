@@ -53,7 +53,9 @@ impl HttpEcho {
     /// Starts a server on a free port of 127.0.0.1.
     pub fn start() -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         let received = Arc::new(Mutex::new(Vec::new()));
         let (shutdown, stopped) = oneshot::channel::<()>();

@@ -87,3 +87,54 @@ impl Resolve for Pinned {
         Box::pin(async move { Ok(Box::new(addrs.into_iter()) as Addrs) })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use wolfe_testkit::peers::http_echo::HttpEcho;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_pinned_client_connects_to_its_addresses_without_asking_dns() {
+        let server = HttpEcho::start();
+        let clients = Clients::new("test").unwrap();
+        let pinned = Destination::Resolved(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+        let client = clients.for_destination(&pinned).unwrap();
+        // `.invalid` never resolves: reaching the server proves the pin.
+        let url = format!("http://pinned.invalid:{}/x", server.port());
+        let response = client.get(&url).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            server.received()[0].headers["host"],
+            format!("pinned.invalid:{}", server.port())
+        );
+    }
+
+    #[tokio::test]
+    async fn the_literal_client_resolves_no_name() {
+        let server = HttpEcho::start();
+        let clients = Clients::new("test").unwrap();
+        let client = clients.for_destination(&Destination::Literal).unwrap();
+        let error = client
+            .get(format!("http://localhost:{}/", server.port()))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(error.is_connect(), "{error:?}");
+        assert!(server.received().is_empty());
+        let by_ip = client.get(server.url("/")).send().await.unwrap();
+        assert_eq!(by_ip.status(), 200);
+    }
+
+    #[test]
+    fn clients_are_reused_per_address_set() {
+        let clients = Clients::new("test").unwrap();
+        let set = |ip: [u8; 4]| Destination::Resolved(vec![IpAddr::from(ip)]);
+        clients.for_destination(&set([192, 0, 2, 1])).unwrap();
+        clients.for_destination(&set([192, 0, 2, 1])).unwrap();
+        clients.for_destination(&set([192, 0, 2, 2])).unwrap();
+        assert_eq!(clients.pinned.lock().unwrap().len(), 2);
+    }
+}

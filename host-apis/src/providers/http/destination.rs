@@ -25,8 +25,8 @@ pub(super) async fn check(
     redirected_from: Option<&Target>,
 ) -> Result<Destination, ApiError> {
     let context = match redirected_from {
-        Some(from) => format!("redirect from {from} to {target}"),
-        None => target.to_string(),
+        Some(from) => format!("redirect from {from}: "),
+        None => String::new(),
     };
     let (verdict, malformed) = permission(allowed, target);
     let by_name = match verdict {
@@ -34,11 +34,11 @@ pub(super) async fn check(
         Permission::ByWildcard => false,
         Permission::Denied if allowed.is_empty() => {
             return Err(ApiError::Denied(format!(
-                "{context}: no network granted (the runbook's http grant is empty)"
+                "{context}{target}: no network granted (the runbook's http grant is empty)"
             )));
         }
         Permission::Denied => {
-            let mut message = format!("{context}: {target} is not in the runbook's http grant");
+            let mut message = format!("{context}{target} is not in the runbook's http grant");
             if !malformed.is_empty() {
                 message.push_str(&format!(" (ignored: {})", malformed.join("; ")));
             }
@@ -52,7 +52,7 @@ pub(super) async fn check(
             format!(" resolves to {ip}, which")
         };
         ApiError::Denied(format!(
-            "{context}: {target}{resolved} is a {why} address, reachable only through a grant \
+            "{context}{target}{resolved} is a {why} address, reachable only through a grant \
              pattern naming the host literally (such as {}://{}:{})",
             target.scheme, target.host, target.port
         ))
@@ -64,7 +64,7 @@ pub(super) async fn check(
             .trim_start_matches('[')
             .trim_end_matches(']')
             .parse()
-            .map_err(|_| ApiError::Invalid(format!("{context}: unparsable IP address")))?;
+            .map_err(|_| ApiError::Invalid(format!("{context}{target}: unparsable IP address")))?;
         if let (false, Some(why)) = (by_name, restriction(ip)) {
             return Err(refuse(ip, why));
         }
@@ -73,14 +73,16 @@ pub(super) async fn check(
 
     let mut addrs: Vec<IpAddr> = tokio::net::lookup_host((target.host.as_str(), target.port))
         .await
-        .map_err(|e| ApiError::Unavailable(format!("{context}: cannot resolve {}: {e}", target.host)))?
+        .map_err(|e| {
+            ApiError::Unavailable(format!("{context}cannot resolve {}: {e}", target.host))
+        })?
         .map(|addr| addr.ip())
         .collect();
     addrs.sort();
     addrs.dedup();
     if addrs.is_empty() {
         return Err(ApiError::Unavailable(format!(
-            "{context}: {} resolves to no address",
+            "{context}{} resolves to no address",
             target.host
         )));
     }

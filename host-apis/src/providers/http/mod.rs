@@ -150,7 +150,11 @@ impl HttpProvider {
             })
     }
 
-    async fn follow(&self, allowed: &[String], request: Prepared) -> Result<HttpResponse, ApiError> {
+    async fn follow(
+        &self,
+        allowed: &[String],
+        request: Prepared,
+    ) -> Result<HttpResponse, ApiError> {
         let Prepared {
             mut method,
             mut url,

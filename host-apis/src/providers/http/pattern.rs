@@ -226,11 +226,23 @@ mod tests {
 
     #[test]
     fn a_pattern_without_port_means_the_default_port() {
-        assert!(allows("https://api.example.com", "https://api.example.com/v1"));
-        assert!(allows("https://api.example.com", "https://api.example.com:443/"));
-        assert!(!allows("https://api.example.com", "https://api.example.com:8443/"));
+        assert!(allows(
+            "https://api.example.com",
+            "https://api.example.com/v1"
+        ));
+        assert!(allows(
+            "https://api.example.com",
+            "https://api.example.com:443/"
+        ));
+        assert!(!allows(
+            "https://api.example.com",
+            "https://api.example.com:8443/"
+        ));
         assert!(allows("http://api.example.com", "http://api.example.com/"));
-        assert!(!allows("http://api.example.com", "http://api.example.com:8080/"));
+        assert!(!allows(
+            "http://api.example.com",
+            "http://api.example.com:8080/"
+        ));
         assert!(allows("http://api.example.com/", "http://api.example.com/"));
     }
 
@@ -260,7 +272,10 @@ mod tests {
         assert!(!allows(p, "https://badexample.com/"));
         assert!(!allows(p, "https://example.com.evil.net/"));
         assert!(!allows(p, "https://api.example.com:8443/"));
-        assert!(allows("https://*.example.com:*", "https://api.example.com:8443/"));
+        assert!(allows(
+            "https://*.example.com:*",
+            "https://api.example.com:8443/"
+        ));
     }
 
     #[test]

@@ -136,8 +136,13 @@ mod tests {
         request.headers.push(Header::new("bad name", "x"));
         assert!(invalid(request).contains("bad name"));
         let message = invalid(HttpRequest::new("GET", "http://h/").header("x-token", "s3cr\net"));
-        assert!(message.contains("x-token") && !message.contains("s3cr"), "{message}");
-        assert!(invalid(HttpRequest::new("GET", "http://h/").header("Host", "other")).contains("host"));
+        assert!(
+            message.contains("x-token") && !message.contains("s3cr"),
+            "{message}"
+        );
+        assert!(
+            invalid(HttpRequest::new("GET", "http://h/").header("Host", "other")).contains("host")
+        );
         let message = invalid(HttpRequest::new("GET", "http://h/").header("Content-Length", "1"));
         assert!(message.contains("content-length"), "{message}");
     }
@@ -146,7 +151,10 @@ mod tests {
     fn timeouts_default_and_are_capped() {
         let config = HttpConfig::default();
         let timeout = |r: HttpRequest| prepared(r).unwrap().timeout;
-        assert_eq!(timeout(HttpRequest::new("GET", "http://h/")), config.default_timeout);
+        assert_eq!(
+            timeout(HttpRequest::new("GET", "http://h/")),
+            config.default_timeout
+        );
         assert_eq!(
             timeout(HttpRequest::new("GET", "http://h/").timeout_ms(1500)),
             Duration::from_millis(1500)

@@ -37,14 +37,16 @@ pub(super) fn next_hop(
         _ => return None,
     };
     let location = headers.get(header::LOCATION)?;
-    Some(resolve_location(location.as_bytes(), current, current_target).map(|(url, target)| {
-        NextHop {
-            url,
-            target,
-            method,
-            keep_body,
-        }
-    }))
+    Some(
+        resolve_location(location.as_bytes(), current, current_target).map(|(url, target)| {
+            NextHop {
+                url,
+                target,
+                method,
+                keep_body,
+            }
+        }),
+    )
 }
 
 fn resolve_location(
@@ -58,7 +60,9 @@ fn resolve_location(
         ))
     };
     let location = std::str::from_utf8(location).map_err(|_| unusable("not UTF-8"))?;
-    let url = current.join(location).map_err(|e| unusable(&e.to_string()))?;
+    let url = current
+        .join(location)
+        .map_err(|e| unusable(&e.to_string()))?;
     let target = Target::of(&url).ok_or_else(|| {
         ApiError::Denied(format!(
             "redirect from {current_target} to a {:?} URL: only http and https are allowed",
@@ -144,8 +148,14 @@ mod tests {
 
     #[test]
     fn locations_resolve_relative_to_the_current_url() {
-        assert_eq!(ok(302, Method::GET, "next").url.as_str(), "http://a.example:8080/dir/next");
-        assert_eq!(ok(302, Method::GET, "/root").url.as_str(), "http://a.example:8080/root");
+        assert_eq!(
+            ok(302, Method::GET, "next").url.as_str(),
+            "http://a.example:8080/dir/next"
+        );
+        assert_eq!(
+            ok(302, Method::GET, "/root").url.as_str(),
+            "http://a.example:8080/root"
+        );
         assert_eq!(
             ok(302, Method::GET, "//b.example/x").url.as_str(),
             "http://b.example/x"
@@ -161,14 +171,22 @@ mod tests {
         assert!(hop(300, Method::GET, "/x").is_none());
         let current = Url::parse("http://a.example/").unwrap();
         let target = Target::of(&current).unwrap();
-        let none = next_hop(StatusCode::FOUND, &HeaderMap::new(), &current, &target, &Method::GET);
+        let none = next_hop(
+            StatusCode::FOUND,
+            &HeaderMap::new(),
+            &current,
+            &target,
+            &Method::GET,
+        );
         assert!(none.is_none());
     }
 
     #[test]
     fn a_redirect_out_of_http_is_denied() {
         match hop(302, Method::GET, "file:///etc/passwd") {
-            Some(Err(ApiError::Denied(message))) => assert!(message.contains("redirect"), "{message}"),
+            Some(Err(ApiError::Denied(message))) => {
+                assert!(message.contains("redirect"), "{message}")
+            }
             other => panic!("{other:?}"),
         }
     }
