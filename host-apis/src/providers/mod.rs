@@ -6,3 +6,4 @@
 //! interface glue beside `bindings`, the same for every provider.
 
 pub mod http;
+pub mod notify;
