@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -80,19 +80,28 @@ impl PromAnswer {
 /// A running Prometheus peer; stops when dropped.
 pub struct PrometheusPeer {
     server: HttpPeer,
-    answers: Arc<Mutex<HashMap<String, PromAnswer>>>,
+    state: Shared,
 }
+
+#[derive(Default)]
+struct PeerState {
+    answers: HashMap<String, PromAnswer>,
+    /// How long every request waits before it is answered.
+    delay: Duration,
+}
+
+type Shared = Arc<Mutex<PeerState>>;
 
 impl PrometheusPeer {
     pub fn start() -> Self {
-        let answers = Arc::new(Mutex::new(HashMap::new()));
+        let state = Shared::default();
         let router = Router::new()
             .route("/api/v1/query", get(instant))
             .route("/api/v1/query_range", get(range))
-            .with_state(answers.clone());
+            .with_state(state.clone());
         Self {
             server: HttpPeer::start(router),
-            answers,
+            state,
         }
     }
 
@@ -103,7 +112,13 @@ impl PrometheusPeer {
 
     /// Answers `query` with `answer` from now on.
     pub fn set(&self, query: &str, answer: PromAnswer) {
-        lock(&self.answers).insert(query.to_string(), answer);
+        lock(&self.state).answers.insert(query.to_string(), answer);
+    }
+
+    /// Makes every request wait `delay` before it is answered (a slow
+    /// server, for timeouts).
+    pub fn set_delay(&self, delay: Duration) {
+        lock(&self.state).delay = delay;
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
@@ -111,10 +126,8 @@ impl PrometheusPeer {
     }
 }
 
-type Answers = Arc<Mutex<HashMap<String, PromAnswer>>>;
-
 async fn instant(
-    State(answers): State<Answers>,
+    State(state): State<Shared>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(query) = params.get("query") else {
@@ -137,7 +150,7 @@ async fn instant(
             }
         },
     };
-    let answer = lock(&answers).get(query).cloned();
+    let answer = answer_after_delay(&state, query).await;
     match answer.unwrap_or(PromAnswer::Vector(Vec::new())) {
         PromAnswer::Vector(series) => {
             let result: Vec<Value> = series
@@ -171,7 +184,7 @@ async fn instant(
 }
 
 async fn range(
-    State(answers): State<Answers>,
+    State(state): State<Shared>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(query) = params.get("query") else {
@@ -213,7 +226,7 @@ async fn range(
     let steps: Vec<i64> = (0..=(end - start) / step)
         .map(|i| start + i * step)
         .collect();
-    let answer = lock(&answers).get(query).cloned();
+    let answer = answer_after_delay(&state, query).await;
     match answer.unwrap_or(PromAnswer::Vector(Vec::new())) {
         PromAnswer::Vector(series) => {
             let result: Vec<Value> = series
@@ -244,6 +257,13 @@ async fn range(
         ),
         other => failure(other),
     }
+}
+
+/// The canned answer for `query`, once the configured delay has passed.
+async fn answer_after_delay(state: &Shared, query: &str) -> Option<PromAnswer> {
+    let delay = lock(state).delay;
+    tokio::time::sleep(delay).await;
+    lock(state).answers.get(query).cloned()
 }
 
 /// The latest sample at or before `time`, within the lookback window.

@@ -95,7 +95,10 @@ impl Graph {
                     series.len()
                 ));
             }
-            let timestamp_ms = self.start + row as i64 * self.step;
+            // Saturating: the numbers come from the backend.
+            let timestamp_ms = self
+                .start
+                .saturating_add((row as i64).saturating_mul(self.step));
             for (column, value) in values.into_iter().enumerate() {
                 let value = match value {
                     Number::Plain(v) => v,
@@ -138,6 +141,19 @@ fn iso_duration(ms: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_must_have_a_value_per_series() {
+        let graph: Graph = serde_json::from_str(
+            r#"{"start":0,"step":60000,"metrics":[{"name":"a"},{"name":"b"}],
+                "values":[[1.0,"NaN"],[2.0]]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            graph.series().unwrap_err(),
+            "row 1 has 1 values for 2 series"
+        );
+    }
 
     #[test]
     fn steps_are_iso_durations() {

@@ -44,8 +44,10 @@ impl QueryRange {
                 self.end_ms, self.start_ms
             )));
         }
-        let steps = (self.end_ms - self.start_ms) as u64 / u64::from(self.step_ms) + 1;
-        if steps > max_samples as u64 {
+        // i128: any two i64 are a representable distance apart.
+        let steps =
+            (i128::from(self.end_ms) - i128::from(self.start_ms)) / i128::from(self.step_ms) + 1;
+        if steps > max_samples as i128 {
             return Err(ApiError::TooLarge(format!(
                 "range has {steps} steps per series, more than the limit of {max_samples} samples"
             )));
