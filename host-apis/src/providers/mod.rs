@@ -7,3 +7,6 @@
 
 pub mod http;
 pub mod notify;
+pub mod discovery;
+pub mod metrics;
+mod remote_http;
