@@ -4,3 +4,5 @@
 //! instance's tags) and returns [`ApiError`](crate::ApiError). Grant checks
 //! that need no I/O, the audit trail, dry-run and idempotency live in the
 //! interface glue beside `bindings`, the same for every provider.
+
+pub mod instances;
