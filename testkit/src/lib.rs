@@ -9,6 +9,7 @@
 
 mod backends;
 pub mod moto;
+pub mod peers;
 pub mod postgres;
 pub mod process;
 pub mod seed;

@@ -1,0 +1,4 @@
+//! Test peers: real or fake remote systems on loopback that tests seed and
+//! inspect.
+
+pub mod ec2;
