@@ -10,3 +10,4 @@ pub mod notify;
 pub mod discovery;
 pub mod metrics;
 mod remote_http;
+pub mod instances;

@@ -13,3 +13,6 @@ pub mod atlas;
 pub mod eureka;
 pub mod http_peer;
 pub mod prometheus;
+//! Test peers: real or fake remote systems on loopback that tests seed and
+//! inspect.
+pub mod ec2;
