@@ -5,9 +5,9 @@
 //! that need no I/O, the audit trail, dry-run and idempotency live in the
 //! interface glue beside `bindings`, the same for every provider.
 
-pub mod http;
-pub mod notify;
 pub mod discovery;
-pub mod metrics;
-mod remote_http;
+pub mod http;
 pub mod instances;
+pub mod metrics;
+pub mod notify;
+mod remote_http;
