@@ -9,6 +9,7 @@ use crate::events::EventSink;
 use crate::grant::Grant;
 use crate::kv::KvBackend;
 use crate::ledger::{EffectLedger, MemoryLedger};
+use crate::providers::Providers;
 use crate::redact::Redactor;
 use crate::secrets::SecretSource;
 
@@ -58,6 +59,11 @@ pub struct Services {
     pub kv: Option<Arc<dyn KvBackend>>,
     pub secrets: Option<Arc<dyn SecretSource>>,
     pub events: Option<Arc<dyn EventSink>>,
+    pub http: Option<Arc<crate::providers::http::HttpProvider>>,
+    pub metrics: Option<Arc<crate::providers::metrics::MetricsProvider>>,
+    pub discovery: Option<Arc<crate::providers::discovery::DiscoveryProvider>>,
+    pub notify: Option<Arc<crate::providers::notify::NotifyProvider>>,
+    pub instances: Option<Arc<crate::providers::instances::InstancesProvider>>,
     pub limits: HostLimits,
 }
 
@@ -70,7 +76,24 @@ impl Services {
             kv: None,
             secrets: None,
             events: None,
+            http: None,
+            metrics: None,
+            discovery: None,
+            notify: None,
+            instances: None,
             limits: HostLimits::default(),
+        }
+    }
+
+    /// These services with the outside-world providers of `providers`.
+    pub fn with_providers(self, providers: Providers) -> Self {
+        Self {
+            http: providers.http,
+            metrics: providers.metrics,
+            discovery: providers.discovery,
+            notify: providers.notify,
+            instances: providers.instances,
+            ..self
         }
     }
 }

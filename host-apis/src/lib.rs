@@ -10,17 +10,21 @@
 
 pub mod bindings;
 mod context;
+pub mod discovery;
 mod effects;
 mod error;
 pub mod events;
 pub mod grant;
+pub mod http;
+pub mod instances;
 pub mod kv;
 pub mod ledger;
 pub mod log;
+pub mod metrics;
+pub mod notify;
 pub mod providers;
 pub mod redact;
 pub mod secrets;
-pub mod unavailable;
 
 pub use context::{CallerIdentity, HostContext, HostLimits, Services};
 pub use error::ApiError;
@@ -35,6 +39,10 @@ pub fn add_to_linker<T: Send + 'static>(
     kv::add_to_linker(linker, get)?;
     secrets::add_to_linker(linker, get)?;
     events::add_to_linker(linker, get)?;
-    unavailable::add_to_linker(linker, get)?;
+    http::add_to_linker(linker, get)?;
+    metrics::add_to_linker(linker, get)?;
+    discovery::add_to_linker(linker, get)?;
+    notify::add_to_linker(linker, get)?;
+    instances::add_to_linker(linker, get)?;
     Ok(())
 }

@@ -38,6 +38,7 @@ pub fn store_services(
         }),
         events: Some(Arc::new(IntakeEvents::new(intake))),
         limits,
+        ..Services::offline()
     }
 }
 
