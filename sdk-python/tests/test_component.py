@@ -283,7 +283,7 @@ def test_http(component: Component) -> None:
         method="POST",
         url="https://admin/restart",
         headers=[wit_http.Header("x-trace", "1"), wit_http.Header("content-type", "application/json")],
-        body=b'{"broker": 3}',
+        body=b'{"broker":3}',
         timeout_ms=2500,
     )
     assert (response.status, response.json(), response.simulated) == (201, {"ok": True}, False)
@@ -365,7 +365,7 @@ def test_notify(component: Component) -> None:
         ("notify.chat", ("alerts", "hello")),
         (
             "notify.page_trigger",
-            ("oncall", wit_notify.Page("broker down", wit_notify.Severity.CRITICAL, "kafka-3", None, '{"b": 3}')),
+            ("oncall", wit_notify.Page("broker down", wit_notify.Severity.CRITICAL, "kafka-3", None, '{"b":3}')),
         ),
         ("notify.page_resolve", ("oncall", "k-1")),
     ]
@@ -374,4 +374,4 @@ def test_notify(component: Component) -> None:
 def test_events(component: Component) -> None:
     component.stub("events", "emit", component.wit("events").Emitted(id="evt-9", simulated=False))
     assert events.emit("broker.restarted", {"broker": 3}) == events.Emitted("evt-9", False)
-    assert component.calls == [("events.emit", ("broker.restarted", '{"broker": 3}'))]
+    assert component.calls == [("events.emit", ("broker.restarted", '{"broker":3}'))]

@@ -92,3 +92,16 @@ def test_non_json_body_names_the_request(host: FakeHost) -> None:
     host.http.respond("GET", "https://a/", body="<html>")
     with pytest.raises(ValueError, match="GET https://a/: body is not JSON"):
         http.get("https://a/").json()
+
+
+def test_timeouts_round_up_to_whole_milliseconds_without_float_noise(host: FakeHost) -> None:
+    host.http.respond("GET", "https://a/")
+    for timeout in (1.234, timedelta(milliseconds=1234), timedelta(microseconds=1233001)):
+        http.get("https://a/", timeout=timeout)
+    assert [r.timeout_ms for r in host.http.requests] == [1234, 1234, 1234]
+
+
+def test_json_bodies_are_compact_utf8_like_the_rust_sdk(host: FakeHost) -> None:
+    host.http.respond("POST", "https://a/")
+    http.post("https://a/", json={"name": "café", "n": [1, 2]})
+    assert host.http.requests[0].body == '{"name":"café","n":[1,2]}'.encode()

@@ -69,7 +69,7 @@ def test_compare_and_set_swaps_only_on_expected_value(host: FakeHost) -> None:
 
 def test_json_helpers(host: FakeHost) -> None:
     kv.set_json("state", {"restarts": 2, "brokers": [1, 3]}, ttl=10)
-    assert host.kv.value("state") == '{"restarts": 2, "brokers": [1, 3]}'
+    assert host.kv.value("state") == '{"restarts":2,"brokers":[1,3]}'
     assert kv.get_json("state") == {"restarts": 2, "brokers": [1, 3]}
     assert kv.get_json("absent", default={}) == {}
     kv.set("raw", "not json")

@@ -20,7 +20,7 @@ def test_page_returns_dedup_key_to_resolve_with(host: FakeHost) -> None:
         Page("oncall", "broker 3 offline", "critical", "kafka-3", paged.dedup_key, {"restarts": 2}, False)
     ]
     assert host.notify.resolved == [Resolve("oncall", paged.dedup_key, False)]
-    assert host.calls_to("notify.page_trigger")[0].args["details_json"] == '{"restarts": 2}'
+    assert host.calls_to("notify.page_trigger")[0].args["details_json"] == '{"restarts":2}'
 
 
 def test_page_with_own_dedup_key_and_default_severity(host: FakeHost) -> None:

@@ -53,10 +53,11 @@ def milliseconds(call: str, what: str, value: int | float | timedelta | None) ->
     if value is None:
         return None
     if isinstance(value, timedelta):
-        value = value.total_seconds()
+        return u32(call, what, -(-value // timedelta(milliseconds=1)))  # exact ceiling
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise InvalidArgument(f"{what} must be a non-negative number of seconds or a timedelta, got {value!r}", call=call)
-    return u32(call, what, math.ceil(value * 1000))
+    # round() first: 1.234 * 1000 is 1234.0000000000002 in binary floating point.
+    return u32(call, what, math.ceil(round(value * 1000, 6)))
 
 
 def epoch_ms(call: str, what: str, value: datetime | int) -> int:
@@ -84,7 +85,8 @@ def string_pairs(call: str, what: str, pairs: Mapping[str, str] | Iterable[tuple
 
 
 def to_json(call: str, what: str, value: Any) -> str:
+    """Compact UTF-8 JSON, as the Rust SDK (serde_json) writes it."""
     try:
-        return json.dumps(value, allow_nan=False)
+        return json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidArgument(f"{what} is not JSON-serialisable: {exc}", call=call) from None
