@@ -13,7 +13,7 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --locked --target wasm32-wasip2 \
-  -p wolfe-sdk -p disk-pressure-rust -p hostile-rust -- -D warnings
+  -p wolfe-sdk -p disk-pressure-rust -p hostile-rust -p api-probe-rust -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked

@@ -19,11 +19,36 @@
 //!
 //! A panic aborts the execution; Wolfe records it as `crashed` with the wasm
 //! backtrace. Return a [`Failure`] for conditions the runbook understands.
+//!
+//! # Host interfaces
+//!
+//! [`log`], [`kv`], [`http`], [`secrets`], [`metrics`], [`instances`],
+//! [`discovery`], [`notify`] and [`events`]. Their calls return
+//! `Result<_, `[`HostError`]`>`; `?` turns a [`HostError`] into a
+//! [`Failure`]. Side-effecting calls return a receipt ([`Effect`] or a
+//! richer one) whose `simulated` is true in dry-run mode.
+//!
+//! Natively (a runbook's `cargo test`) there is no host: `log` writes to
+//! stderr and every other call returns [`HostError::Unavailable`].
 
+mod duration;
+mod effect;
+mod error;
 mod failure;
-pub mod log;
 mod types;
 
+pub mod discovery;
+pub mod events;
+pub mod http;
+pub mod instances;
+pub mod kv;
+pub mod log;
+pub mod metrics;
+pub mod notify;
+pub mod secrets;
+
+pub use effect::Effect;
+pub use error::HostError;
 pub use failure::Failure;
 pub use types::{Context, Event};
 

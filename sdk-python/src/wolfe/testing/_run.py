@@ -11,7 +11,7 @@ from wolfe._dispatch import Failure, dispatch
 from wolfe._model import Event
 from wolfe._records import WireContext, encode_event
 from wolfe._registry import Handler
-from wolfe.testing._fake_host import FakeHost, LogRecord
+from wolfe.testing._fake_host import Call, FakeHost, LogRecord
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class RunResult:
     failure: Failure | None
     #: Log records written during this run.
     logs: list[LogRecord]
+    #: Host calls (but logs) made during this run.
+    calls: list[Call]
 
     @property
     def succeeded(self) -> bool:
@@ -44,9 +46,11 @@ def run(
     """Run `handler` the way the component does, against a fake host.
 
     Params, events and output cross JSON exactly as they do between host and
-    component, and failures are reported, not raised.
+    component, and failures are reported, not raised. `dry_run` also tells
+    the fake host to simulate side effects.
     """
     host = host if host is not None else FakeHost()
+    host.dry_run = dry_run
     ctx = WireContext(
         execution_id=execution_id if execution_id is not None else f"test-{uuid.uuid4()}",
         runbook=runbook,
@@ -58,14 +62,14 @@ def run(
     )
     wire_events = [encode_event(event) for event in events]
 
-    first_log = len(host.logs)
+    first_log, first_call = len(host.logs), len(host.calls)
     previous = _host.install(host)
     try:
         outcome = dispatch(handler, ctx, wire_events)
     finally:
         _host.install(previous)
 
-    logs = host.logs[first_log:]
+    logs, calls = host.logs[first_log:], host.calls[first_call:]
     if isinstance(outcome, Failure):
-        return RunResult(output=None, output_json=None, failure=outcome, logs=logs)
-    return RunResult(output=json.loads(outcome), output_json=outcome, failure=None, logs=logs)
+        return RunResult(output=None, output_json=None, failure=outcome, logs=logs, calls=calls)
+    return RunResult(output=json.loads(outcome), output_json=outcome, failure=None, logs=logs, calls=calls)
