@@ -7,6 +7,7 @@
 //! Everything durable goes through `wolfe-store`.
 
 pub mod engine;
+mod failure_notices;
 pub mod host;
 pub mod intake;
 mod retry;

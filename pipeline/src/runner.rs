@@ -17,6 +17,7 @@ use wolfe_engine::{
 };
 use wolfe_store::{Claimed, Finished, LogLine, Store};
 
+use crate::failure_notices::send_failure_notices;
 use crate::retry::with_backoff;
 
 /// How a runner behaves; the defaults suit one engine instance.
@@ -31,6 +32,8 @@ pub struct RunnerConfig {
     pub max_in_flight: usize,
     /// How often to look for work when nothing woke the runner.
     pub poll_interval: Duration,
+    /// Base URL of the Studio, for links in failure notifications.
+    pub public_url: String,
 }
 
 impl RunnerConfig {
@@ -42,6 +45,7 @@ impl RunnerConfig {
             renew_every: Duration::from_secs(10),
             max_in_flight: 16,
             poll_interval: Duration::from_millis(200),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -161,7 +165,9 @@ impl Runner {
         })
         .await;
         match recorded {
-            Some(true) => {}
+            Some(true) => {
+                send_failure_notices(&self.services, &claimed, &finished, &self.config.public_url)
+            }
             Some(false) => tracing::warn!(
                 execution = %claimed.id,
                 "result discarded: the lease was lost (cancelled or expired) before it was recorded"

@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use serde::Deserialize;
 use wolfe_engine::RuntimeConfig;
 use wolfe_host_apis::HostLimits;
+use wolfe_host_apis::providers::ProvidersConfig;
 use wolfe_ingest::SourceConfig;
 use wolfe_pipeline::sqs::SqsQueueConfig;
 use wolfe_pipeline::timers::{Schedule, TimerConfig};
@@ -37,6 +38,10 @@ pub struct ServiceConfig {
     pub secrets_key: Option<String>,
     /// Limits on runbooks' host calls.
     pub host: HostLimits,
+    /// The outside systems runbooks reach through the host interfaces.
+    pub providers: ProvidersConfig,
+    /// Base URL of the Studio, for links in failure notifications.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +81,8 @@ impl Default for ServiceConfig {
             sqs: Vec::new(),
             secrets_key: None,
             host: HostLimits::default(),
+            providers: ProvidersConfig::default(),
+            public_url: None,
         }
     }
 }

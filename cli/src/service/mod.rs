@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use tokio::sync::Notify;
 use wolfe_engine::Runtime;
+use wolfe_host_apis::providers::Providers;
 use wolfe_pipeline::engine::start_engine;
 use wolfe_pipeline::host::store_services;
 use wolfe_pipeline::intake::{Intake, Source};
@@ -74,13 +75,22 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
     let wake = Arc::new(Notify::new());
     let intake = Arc::new(Intake::new(store.clone(), wake.clone()));
     let cipher = secrets_cipher(&mut config, mode.seed_examples)?;
-    let services = Arc::new(store_services(&store, intake.clone(), cipher, config.host));
+    let providers = Providers::start(&config.providers)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start host API providers: {e}"))?;
+    let services = Arc::new(
+        store_services(&store, intake.clone(), cipher, config.host).with_providers(providers),
+    );
     let settings = &config.runner;
     let runner = RunnerConfig {
         lease: settings.lease,
         renew_every: settings.renew_every,
         max_in_flight: settings.max_in_flight,
         poll_interval: settings.poll_interval,
+        public_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.listen)),
         ..RunnerConfig::new("", &format!("runner-{}", uuid::Uuid::new_v4()))
     };
     let engine = start_engine(
