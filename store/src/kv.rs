@@ -64,7 +64,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT key, value FROM kv WHERE scope = $1 AND substr(key, 1, $2) = $3 \
+            "SELECT key, value FROM kv WHERE scope = $1 AND substr(key, 1, CAST($2 AS INTEGER)) = $3 \
              AND (expires_at IS NULL OR expires_at > $4) ORDER BY key LIMIT $5",
         )
         .bind(namespace)

@@ -83,6 +83,12 @@ def events_emit(a: dict[str, Any]) -> Any:
     return {"id": emitted.id, "simulated": emitted.simulated}
 
 
+def log_info(a: dict[str, Any]) -> None:
+    """Logs the message through the log interface and prints it to stdout."""
+    wolfe.log.info(a["message"], echo=a["message"])
+    print(a["message"])
+
+
 OPS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "kv.get": lambda a: kv.get(a["key"], scope=a["scope"]),
     "kv.set": lambda a: effect(kv.set(a["key"], a["value"], scope=a["scope"], ttl=a["ttl_seconds"])),
@@ -105,6 +111,7 @@ OPS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "notify.page_trigger": notify_page_trigger,
     "notify.page_resolve": lambda a: effect(notify.resolve(a["target"], a["dedup_key"])),
     "events.emit": events_emit,
+    "log.info": log_info,
 }
 
 

@@ -109,6 +109,14 @@ impl HttpEcho {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+
+    /// Forgets what was received so far.
+    pub fn clear(&self) {
+        self.received
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
 }
 
 impl Drop for HttpEcho {

@@ -9,7 +9,8 @@ from wolfe._errors import HostError, Unavailable
 from wolfe.http import Headers, Response
 
 #: Methods that change nothing, so they are really sent even in dry-run mode.
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# As the host: only GET and HEAD are reads; everything else is a side effect.
+SAFE_METHODS = ("GET", "HEAD")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ class FakeHttp:
         request = RecordedRequest(method, url, Headers(headers), body, timeout_ms, simulated)
         self.requests.append(request)
         if simulated:
-            return Response(status=200, headers=Headers(), body=b"", simulated=True, method=method, url=url)
+            # As the host: nothing was sent, so no status (0) and no body.
+            return Response(status=0, headers=Headers(), body=b"", simulated=True, method=method, url=url)
         responder = self._responders.get((method.upper(), url))
         if responder is None:
             raise Unavailable(f"FakeHost has no response for {method} {url}: register one with host.http.respond")

@@ -37,6 +37,7 @@ pub fn run(op: &str, args: Value) -> Answer {
         "notify.page_trigger" => notify_page_trigger(decode(op, args)?),
         "notify.page_resolve" => notify_page_resolve(decode(op, args)?),
         "events.emit" => events_emit(decode(op, args)?),
+        "log.info" => log_info(decode(op, args)?),
         _ => Err(Outcome::Probe(format!("not a known call: {op:?}"))),
     }
 }
@@ -314,4 +315,16 @@ struct Emit {
 
 fn events_emit(a: Emit) -> Answer {
     Ok(json!(events::emit(&a.kind, &a.payload)?))
+}
+
+#[derive(Deserialize)]
+struct LogArgs {
+    message: String,
+}
+
+/// Logs the message through the log interface and prints it to stdout.
+fn log_info(a: LogArgs) -> Answer {
+    wolfe_sdk::log::info(&a.message, &[("echo", json!(a.message))]);
+    println!("{}", a.message);
+    Ok(Value::Null)
 }
