@@ -257,10 +257,13 @@ pub fn add_to_linker<T: Send + 'static>(
     crate::bindings::wolfe::runbook::kv::add_to_linker::<T, HasSelf<HostContext>>(linker, get)
 }
 
+/// (namespace, key) → (value, expiry).
+type MemoryEntries = BTreeMap<(String, String), (String, Option<Instant>)>;
+
 /// Kv data in this process only: for `wolfe run` and tests.
 #[derive(Default)]
 pub struct MemoryKv {
-    entries: Mutex<BTreeMap<(String, String), (String, Option<Instant>)>>,
+    entries: Mutex<MemoryEntries>,
 }
 
 impl MemoryKv {
@@ -268,9 +271,7 @@ impl MemoryKv {
         entry.1.is_none_or(|expires| expires > Instant::now())
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, BTreeMap<(String, String), (String, Option<Instant>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryEntries> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
