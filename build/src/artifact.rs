@@ -17,6 +17,9 @@ pub struct ArtifactManifest {
     pub wit: String,
     pub sha256: String,
     pub size_bytes: u64,
+    /// What the runbook declares it needs (see `RunbookManifest::capabilities`).
+    #[serde(default)]
+    pub capabilities: serde_json::Value,
 }
 
 impl ArtifactManifest {
@@ -32,6 +35,7 @@ impl ArtifactManifest {
             wit: crate::WIT_PACKAGE.into(),
             sha256: hex::encode(Sha256::digest(&bytes)),
             size_bytes: bytes.len() as u64,
+            capabilities: manifest.capabilities.clone(),
         })
     }
 

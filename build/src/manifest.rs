@@ -23,6 +23,10 @@ pub struct RunbookManifest {
     pub python_entry: String,
     /// Pure-Python packages bundled into the component.
     pub python_requirements: Vec<String>,
+    /// `[capabilities]`: the host access the runbook needs, in the shape of
+    /// a grant (`wolfe_host_apis::Grant`, checked by the CLI and the
+    /// server). Declaring grants nothing; operators grant per environment.
+    pub capabilities: serde_json::Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +36,7 @@ struct ManifestFile {
     description: Option<String>,
     language: Option<Language>,
     python: Option<PythonSection>,
+    capabilities: Option<toml::Table>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -78,6 +83,11 @@ impl RunbookManifest {
             language,
             python_entry,
             python_requirements: python.requirements,
+            capabilities: match file.capabilities {
+                Some(table) => serde_json::to_value(table)
+                    .map_err(|e| invalid(format!("[capabilities]: {e}")))?,
+                None => serde_json::json!({}),
+            },
         })
     }
 }

@@ -369,3 +369,83 @@ fn rules_test_shows_matches_and_mapped_params_without_running() {
         stderr(&output)
     );
 }
+
+fn kv_calls() -> String {
+    serde_json::json!([
+        {"op": "kv.set", "args": {"scope": "runbook", "key": "k", "value": "v", "ttl_seconds": null}},
+        {"op": "kv.get", "args": {"scope": "runbook", "key": "k"}},
+    ])
+    .to_string()
+}
+
+#[test]
+fn run_grants_nothing_by_default_and_what_a_grant_file_says() {
+    let probe = wolfe_testkit::built(&wolfe_testkit::guest_dir("api-probe-rust"));
+    let calls = format!("calls={}", kv_calls());
+    let output = wolfe(&["run", path_str(&probe), "--param", &calls, "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(result["output"]["results"][0]["error"]["kind"], "denied");
+
+    let dir = tempfile::tempdir().unwrap();
+    let grant = dir.path().join("grant.toml");
+    std::fs::write(&grant, "kv = \"runbook\"\n").unwrap();
+    let output = wolfe(&[
+        "run",
+        path_str(&probe),
+        "--param",
+        &calls,
+        "--grant",
+        path_str(&grant),
+        "--json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(result["output"]["results"][1]["ok"], "v", "{result}");
+
+    std::fs::write(&grant, "kv = \"everything\"\n").unwrap();
+    let output = wolfe(&["run", path_str(&probe), "--grant", path_str(&grant)]);
+    assert_eq!(output.status.code(), Some(1));
+    let error = stderr(&output);
+    assert!(
+        error.contains("not a valid grant") && error.contains("everything"),
+        "{error}"
+    );
+}
+
+const KV_RUNBOOK: &str = r#"
+import wolfe
+from wolfe import kv
+
+@wolfe.runbook
+def handle(ctx, events):
+    kv.set("seen", "yes")
+    return {"seen": kv.get("seen")}
+"#;
+
+#[test]
+fn run_grants_what_the_runbook_declares_and_the_build_checks_it() {
+    let dir = python_runbook(KV_RUNBOOK);
+    std::fs::write(
+        dir.path().join("wolfe.toml"),
+        "name = \"declares\"\n[capabilities]\nkv = \"runbook\"\n",
+    )
+    .unwrap();
+    let output = wolfe(&["run", path_str(dir.path()), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(result["output"]["seen"], "yes", "{result}");
+
+    std::fs::write(
+        dir.path().join("wolfe.toml"),
+        "name = \"declares\"\n[capabilities]\nkv = \"runbook\"\nhttps = [\"x\"]\n",
+    )
+    .unwrap();
+    let output = wolfe(&["build", path_str(dir.path())]);
+    assert_eq!(output.status.code(), Some(1));
+    let error = stderr(&output);
+    assert!(
+        error.contains("[capabilities]") && error.contains("https"),
+        "{error}"
+    );
+}

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::Args;
 
 use crate::exit;
@@ -30,12 +31,23 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Builds `dir`; on a compile error the tool's own output is printed first,
-/// since it holds the file and line.
+/// since it holds the file and line. Declared capabilities that are not a
+/// valid grant fail the build.
 pub fn build_dir(dir: &std::path::Path) -> anyhow::Result<wolfe_build::BuildOutput> {
-    wolfe_build::build(dir, &super::toolchain(dir)).map_err(|error| {
+    let output = wolfe_build::build(dir, &super::toolchain(dir)).map_err(|error| {
         if let wolfe_build::BuildError::Compile { log, .. } = &error {
             eprintln!("{}", log.trim_end());
         }
         anyhow::Error::new(error).context(format!("building {}", dir.display()))
-    })
+    })?;
+    declared_capabilities(&output.artifact)
+        .with_context(|| format!("{}: [capabilities] in wolfe.toml", dir.display()))?;
+    Ok(output)
+}
+
+/// The capabilities a built runbook declares, as a grant.
+pub fn declared_capabilities(
+    artifact: &wolfe_build::ArtifactManifest,
+) -> anyhow::Result<wolfe_host_apis::Grant> {
+    Ok(serde_json::from_value(artifact.capabilities.clone())?)
 }

@@ -1,5 +1,6 @@
 pub mod build;
 pub mod engine;
+mod local_host;
 pub mod rules;
 pub mod run;
 pub mod serve;

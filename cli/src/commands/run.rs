@@ -4,9 +4,14 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
+use std::sync::Arc;
+
 use wolfe_engine::{
-    ExecutionContext, ExecutionRequest, ExecutionResult, Outcome, Quotas, Runtime, RuntimeConfig,
+    ExecutionContext, ExecutionRequest, ExecutionResult, Grant, HostContext, Outcome, Quotas,
+    Runtime, RuntimeConfig, caller_of,
 };
+
+use super::local_host;
 
 use crate::{event_file, exit, render};
 
@@ -38,6 +43,14 @@ pub struct RunArgs {
     /// Environment name given to the runbook.
     #[arg(long, default_value = "dev")]
     environment: String,
+    /// Grant for this run (TOML or JSON in the shape of a grant). Default:
+    /// the capabilities the runbook directory's wolfe.toml declares.
+    #[arg(long, value_name = "FILE")]
+    grant: Option<PathBuf>,
+    /// Host API providers (a TOML file with a `[providers]` section, as in
+    /// the service configuration). kv is kept in memory for the run.
+    #[arg(long, value_name = "FILE")]
+    providers: Option<PathBuf>,
     /// Print the full result as JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -60,7 +73,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     for path in &args.events {
         events.extend(event_file::load(path, &now)?);
     }
-    let (component, name) = component_of(&args.target)?;
+    let (component, name, declared) = component_of(&args.target)?;
+    let grant = match &args.grant {
+        Some(path) => local_host::grant_file(path)?,
+        None => declared,
+    };
     let quotas = Quotas {
         fuel: args.fuel,
         memory_bytes: args.memory.as_u64(),
@@ -91,7 +108,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .worker_threads(1)
         .enable_all()
         .build()?;
-    let result = tokio.block_on(runtime.execute(&runbook, &request, &quotas))?;
+    let result = tokio.block_on(async {
+        let services = local_host::services(args.providers.as_deref()).await?;
+        let host = HostContext::new(caller_of(&request, 0), Arc::new(grant), Arc::new(services));
+        anyhow::Ok(
+            runtime
+                .execute_with(&runbook, &request, &quotas, host)
+                .await?,
+        )
+    })?;
 
     if args.json {
         println!("{}", render::json(&result, runbook.sha256())?);
@@ -101,11 +126,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(exit_code(&result).into())
 }
 
-/// Builds a directory, or takes a component file as it is.
-fn component_of(target: &Path) -> anyhow::Result<(PathBuf, String)> {
+/// Builds a directory, or takes a component file as it is; with the
+/// capabilities it declares (none for a bare component).
+fn component_of(target: &Path) -> anyhow::Result<(PathBuf, String, Grant)> {
     if target.is_dir() {
         let output = super::build::build_dir(target)?;
-        return Ok((output.component, output.artifact.name));
+        let declared = super::build::declared_capabilities(&output.artifact)?;
+        return Ok((output.component, output.artifact.name, declared));
     }
     if !target.is_file() {
         bail!(
@@ -118,7 +145,7 @@ fn component_of(target: &Path) -> anyhow::Result<(PathBuf, String)> {
         .context("component file has no name")?
         .to_string_lossy()
         .into_owned();
-    Ok((target.to_path_buf(), name))
+    Ok((target.to_path_buf(), name, Grant::default()))
 }
 
 fn exit_code(result: &ExecutionResult) -> u8 {
