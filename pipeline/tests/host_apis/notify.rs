@@ -145,3 +145,91 @@ async fn a_retried_attempt_does_not_page_twice() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_execution_that_does_not_succeed_notifies_its_failure_targets() {
+    use std::time::Duration;
+
+    use wolfe_pipeline::engine::start_engine;
+    use wolfe_pipeline::runner::RunnerConfig;
+    use wolfe_testkit::seed::{RunbookSeed, deployed_runbook};
+
+    let peers = Peers::start();
+    let h = harness(&peers).await;
+    let component = std::fs::read(wolfe_testkit::built(&wolfe_testkit::guest_dir(
+        "hostile-rust",
+    )))
+    .unwrap();
+    let deployed = deployed_runbook(
+        &h.store,
+        RunbookSeed {
+            team: TEAM,
+            name: "panics",
+            component: &component,
+            max_attempts: 1,
+            concurrency_limit: 1,
+            environment: ENV,
+        },
+    )
+    .await;
+    h.store
+        .set_failure_notifications(&deployed.runbook_id, ENV, &["ops-chat".into()], "test")
+        .await
+        .unwrap();
+    let mut config = RunnerConfig::new(ENV, "notifying-runner");
+    config.poll_interval = Duration::from_millis(20);
+    config.public_url = "https://wolfe.example.com".into();
+    let engine = start_engine(
+        h.store.clone(),
+        runtime(),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+        &[ENV.to_owned()],
+        &config,
+        Duration::from_secs(1),
+        h.services.clone(),
+    );
+    let succeeding = h
+        .intake
+        .run_manually(
+            ENV,
+            &deployed.runbook_id,
+            json!({}),
+            json!({"mode": "echo"}),
+            false,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let failing = h
+        .intake
+        .run_manually(
+            ENV,
+            &deployed.runbook_id,
+            json!({}),
+            json!({"mode": "panic"}),
+            false,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while peers.chat.messages().is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Give a (wrong) notice about the successful run a moment to arrive.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    engine.shutdown().await;
+    let messages = peers.chat.messages();
+    assert_eq!(
+        messages.len(),
+        1,
+        "only the failure is announced: {messages:?}"
+    );
+    let text = messages[0].text();
+    assert!(text.contains("panics") && text.contains(ENV), "{text}");
+    assert!(
+        text.contains(&format!("https://wolfe.example.com/executions/{failing}")),
+        "{text}"
+    );
+    assert!(!text.contains(&succeeding));
+}
