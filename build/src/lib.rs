@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 pub use artifact::ArtifactManifest;
 pub use error::BuildError;
 pub use manifest::{Language, RunbookManifest};
+pub use python::error_location;
 pub use toolchain::Toolchain;
 
 /// Version of the SDKs this build tool bundles or expects.

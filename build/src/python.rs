@@ -81,6 +81,24 @@ fn runbook_traceback(log: &str, dir: &Path) -> String {
     inner.replace("File \"/0/", &format!("File \"{}/", dir.display()))
 }
 
+/// Where a Python build error points: the last traceback frame in one of
+/// the runbook's own files, relative to `dir` (the generated `wolfe_app.py`
+/// is not the author's). `SyntaxError`s name their file and line the same
+/// way.
+pub fn error_location(log: &str, dir: &Path) -> Option<(String, u32)> {
+    let prefix = format!("{}/", dir.display());
+    log.lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix("File \"")?;
+            let (path, rest) = rest.split_once('"')?;
+            let relative = path.strip_prefix(&prefix)?;
+            let number = rest.strip_prefix(", line ")?;
+            let digits: String = number.chars().take_while(char::is_ascii_digit).collect();
+            Some((relative.to_owned(), digits.parse().ok()?))
+        })
+        .rfind(|(file, _)| file != "wolfe_app.py")
+}
+
 /// The module componentize-py exports: import the runbook (its decorator
 /// registers the handler), then expose the SDK's `Handler` class.
 fn write_app_module(app: &Path, entry: &str) -> Result<(), BuildError> {
@@ -219,6 +237,19 @@ mod tests {
             cleaned,
             "Traceback (most recent call last):\n  File \"/home/me/rb/main.py\", line 4\nSyntaxError: expected ':'"
         );
+    }
+
+    #[test]
+    fn error_location_is_the_last_frame_in_the_runbook() {
+        let log = "Traceback (most recent call last):\n  File \"/rb/wolfe_app.py\", line 1, in <module>\n\
+                   File \"/rb/lib/util.py\", line 3, in <module>\n  File \"/rb/main.py\", line 12\n\
+                   \x20   def handle(ctx, events)\nSyntaxError: expected ':'";
+        assert_eq!(
+            error_location(log, Path::new("/rb")),
+            Some(("main.py".into(), 12))
+        );
+        let outside = "  File \"/usr/lib/python3/x.py\", line 9, in f\nValueError: no";
+        assert_eq!(error_location(outside, Path::new("/rb")), None);
     }
 
     #[test]

@@ -483,6 +483,8 @@ async fn a_newly_deployed_version_runs_the_next_event(h: Harness) {
             source: None,
             author: "test".into(),
             message: "v2".into(),
+            capabilities: None,
+            build_log: None,
         })
         .await
         .unwrap();

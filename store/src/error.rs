@@ -14,3 +14,12 @@ pub enum StoreError {
     #[error("stored JSON is invalid: {0}")]
     Json(#[from] serde_json::Error),
 }
+
+/// A unique-constraint violation becomes `Conflict(message)`; anything
+/// else stays a database error.
+pub(crate) fn conflict_on_unique(error: sqlx::Error, message: String) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message),
+        _ => StoreError::Database(error),
+    }
+}

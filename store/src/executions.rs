@@ -144,11 +144,11 @@ pub struct ExecutionRecord {
     pub finished_at: Option<i64>,
 }
 
-const EXECUTION_COLUMNS: &str = "id, runbook_id, environment, version_id, rule_id, status, \
+pub(crate) const EXECUTION_COLUMNS: &str = "id, runbook_id, environment, version_id, rule_id, status, \
      attempt, max_attempts, params_json, dry_run, output_json, error_message, error_detail, \
      fuel_consumed, peak_memory_bytes, wall_time_us, queued_at, finished_at";
 
-fn execution_from(row: &AnyRow) -> Result<ExecutionRecord, StoreError> {
+pub(crate) fn execution_from(row: &AnyRow) -> Result<ExecutionRecord, StoreError> {
     let params: String = row.get("params_json");
     let output: Option<String> = row.get("output_json");
     let status: String = row.get("status");

@@ -4,7 +4,8 @@
 
 use sqlx::Row;
 
-use crate::{Store, StoreError, audit, now_ms};
+use crate::audit::{self, Owner};
+use crate::{Store, StoreError, now_ms};
 
 impl Store {
     /// Sets the grant of `runbook_id` in `environment`, audited as `actor`.
@@ -28,7 +29,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let target = format!("runbook:{runbook_id}/{environment}");
-        audit::record(&mut *tx, actor, "grant.set", &target, Some(grant)).await?;
+        audit::record(&mut *tx, Owner::Runbook(runbook_id), actor, "grant.set", &target, Some(grant)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -73,6 +74,7 @@ impl Store {
         let target = format!("runbook:{runbook_id}/{environment}");
         audit::record(
             &mut *tx,
+            Owner::Runbook(runbook_id),
             actor,
             "failure_notifications.set",
             &target,
@@ -81,5 +83,25 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The notify targets told when an execution in `environment` fails.
+    pub async fn failure_notifications(
+        &self,
+        runbook_id: &str,
+        environment: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT targets_json FROM failure_notifications \
+             WHERE runbook_id = $1 AND environment = $2",
+        )
+        .bind(runbook_id)
+        .bind(environment)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(serde_json::from_str(&row.get::<String, _>("targets_json"))?),
+            None => Ok(Vec::new()),
+        }
     }
 }

@@ -11,31 +11,41 @@ mod audit;
 mod clock;
 mod error;
 mod events;
+mod execution_list;
 mod executions;
 mod grants;
 mod host_calls;
 mod kv;
 mod open;
+mod page;
+mod runbook_admin;
 mod rules;
 mod runbooks;
 mod secrets;
 mod teams;
 mod timers;
+mod tokens;
+mod versions;
 
 pub use audit::AuditEntry;
 pub use clock::now_ms;
 pub use error::StoreError;
 pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
+pub use execution_list::{AttemptRecord, ExecutionQuery};
 pub use executions::{
     Claimed, Correlation, ExecutionRecord, ExecutionStatus, Finished, LogLine, NewExecution,
 };
 pub use host_calls::HostCall;
 pub use open::{Backend, Store};
+pub use page::Cursor;
+pub use runbook_admin::{LastOutcome, RunbookSettings};
 pub use rules::{NewRule, RuleRecord};
 pub use runbooks::{Deployment, NewRunbook, NewVersion, Runbook, Version};
-pub use secrets::{BadMasterKey, SecretCipher};
+pub use secrets::{BadMasterKey, SecretCipher, SecretName};
 pub use teams::Team;
 pub use timers::TimerRecord;
+pub use tokens::{IssuedToken, Role, TokenRecord};
+pub use versions::{DeploymentChange, VersionDetail};
 
 /// A fresh, time-ordered id.
 pub fn new_id() -> String {

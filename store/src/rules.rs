@@ -1,6 +1,7 @@
 use sqlx::Row;
 
-use crate::{Store, StoreError, audit, new_id, now_ms};
+use crate::audit::{self, Owner};
+use crate::{Store, StoreError, new_id, now_ms};
 
 /// A stored rule; `spec` is the rules engine's JSON, validated before saving.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,8 +45,21 @@ impl Store {
         .bind(1_i64)
         .bind(now_ms())
         .execute(&mut *tx)
-        .await?;
-        audit::record(&mut *tx, actor, "rule.create", &rule.id, Some(&rule.spec)).await?;
+        .await
+        .map_err(|e| {
+            crate::error::conflict_on_unique(
+                e,
+                format!("rule {:?} exists in {}", rule.name, rule.environment),
+            )
+        })?;
+        audit::record(
+            &mut *tx,
+            Owner::Runbook(&rule.runbook_id),
+            actor,
+            "rule.create",
+            &rule.id,
+            Some(&rule.spec),
+        ).await?;
         tx.commit().await?;
         Ok(rule)
     }
@@ -60,18 +74,90 @@ impl Store {
         .bind(1_i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                let spec: String = row.get("spec_json");
-                Ok(RuleRecord {
-                    id: row.get("id"),
-                    runbook_id: row.get("runbook_id"),
-                    environment: row.get("environment"),
-                    name: row.get("name"),
-                    spec: serde_json::from_str(&spec)?,
-                    enabled: row.get::<i64, _>("enabled") != 0,
-                })
-            })
-            .collect()
+        rows.iter().map(rule_from).collect()
     }
+
+    /// A runbook's rules in every environment.
+    pub async fn runbook_rules(&self, runbook_id: &str) -> Result<Vec<RuleRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, runbook_id, environment, name, spec_json, enabled FROM rules \
+             WHERE runbook_id = $1 ORDER BY environment, name",
+        )
+        .bind(runbook_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rule_from).collect()
+    }
+
+    /// Rule `id` of runbook `runbook_id`.
+    pub async fn rule(&self, runbook_id: &str, id: &str) -> Result<Option<RuleRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, runbook_id, environment, name, spec_json, enabled FROM rules \
+             WHERE id = $1 AND runbook_id = $2",
+        )
+        .bind(id)
+        .bind(runbook_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(rule_from).transpose()
+    }
+
+    /// Replaces a rule's spec and enabled flag, audited.
+    pub async fn update_rule(
+        &self,
+        rule: &RuleRecord,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE rules SET spec_json = $1, enabled = $2 WHERE id = $3")
+            .bind(rule.spec.to_string())
+            .bind(i64::from(rule.enabled))
+            .bind(&rule.id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = serde_json::json!({"spec": rule.spec, "enabled": rule.enabled});
+        audit::record(
+            &mut *tx,
+            Owner::Runbook(&rule.runbook_id),
+            actor,
+            "rule.update",
+            &rule.id,
+            Some(&detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a rule, audited with what it was.
+    pub async fn delete_rule(&self, rule: &RuleRecord, actor: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM rules WHERE id = $1")
+            .bind(&rule.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut *tx,
+            Owner::Runbook(&rule.runbook_id),
+            actor,
+            "rule.delete",
+            &rule.id,
+            Some(&rule.spec),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn rule_from(row: &sqlx::any::AnyRow) -> Result<RuleRecord, StoreError> {
+    let spec: String = row.get("spec_json");
+    Ok(RuleRecord {
+        id: row.get("id"),
+        runbook_id: row.get("runbook_id"),
+        environment: row.get("environment"),
+        name: row.get("name"),
+        spec: serde_json::from_str(&spec)?,
+        enabled: row.get::<i64, _>("enabled") != 0,
+    })
 }

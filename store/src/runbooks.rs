@@ -4,7 +4,8 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Store, StoreError, audit, new_id, now_ms};
+use crate::audit::{self, Owner};
+use crate::{Store, StoreError, new_id, now_ms};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Runbook {
@@ -37,6 +38,9 @@ pub struct Version {
     pub language: String,
     pub author: String,
     pub message: String,
+    /// What the version declares it needs (the grant's JSON shape).
+    pub capabilities: Option<serde_json::Value>,
+    pub created_at: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +51,10 @@ pub struct NewVersion {
     pub source: Option<String>,
     pub author: String,
     pub message: String,
+    /// Capabilities declared in `wolfe.toml` (the grant's JSON shape).
+    pub capabilities: Option<serde_json::Value>,
+    /// What the build tool printed, for a version built from source.
+    pub build_log: Option<String>,
 }
 
 /// What an environment runs for one runbook.
@@ -162,10 +170,13 @@ impl Store {
             language: new.language,
             author: new.author,
             message: new.message,
+            capabilities: new.capabilities,
+            created_at: now_ms(),
         };
         sqlx::query(
             "INSERT INTO versions (id, runbook_id, number, artifact_sha256, language, source, \
-             author, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             author, message, created_at, capabilities_json, build_log) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&version.id)
         .bind(&version.runbook_id)
@@ -175,13 +186,16 @@ impl Store {
         .bind(&new.source)
         .bind(&version.author)
         .bind(&version.message)
-        .bind(now_ms())
+        .bind(version.created_at)
+        .bind(version.capabilities.as_ref().map(|c| c.to_string()))
+        .bind(&new.build_log)
         .execute(&mut *tx)
         .await?;
         let detail =
             serde_json::json!({"number": version.number, "sha256": version.artifact_sha256});
         audit::record(
             &mut *tx,
+            Owner::Runbook(&version.runbook_id),
             &version.author,
             "version.create",
             &version.runbook_id,
@@ -200,6 +214,22 @@ impl Store {
         version_id: &str,
         actor: &str,
     ) -> Result<(), StoreError> {
+        self.set_deployment(runbook_id, environment, version_id, "deploy", actor)
+            .await
+    }
+
+    /// Points `environment` of a runbook at `version_id` as the result of
+    /// `action` (deploy, promote, rollback), with its history row and audit
+    /// entry in the same transaction.
+    pub async fn set_deployment(
+        &self,
+        runbook_id: &str,
+        environment: &str,
+        version_id: &str,
+        action: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO deployments (runbook_id, environment, version_id, updated_at) \
@@ -209,11 +239,32 @@ impl Store {
         .bind(runbook_id)
         .bind(environment)
         .bind(version_id)
-        .bind(now_ms())
+        .bind(now)
         .execute(&mut *tx)
         .await?;
-        let detail = serde_json::json!({"environment": environment, "version_id": version_id});
-        audit::record(&mut *tx, actor, "deployment.set", runbook_id, Some(&detail)).await?;
+        sqlx::query(
+            "INSERT INTO deployment_history (id, runbook_id, environment, version_id, action, \
+             actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(runbook_id)
+        .bind(environment)
+        .bind(version_id)
+        .bind(action)
+        .bind(actor)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::json!({"environment": environment, "version_id": version_id, "action": action});
+        audit::record(
+            &mut *tx,
+            Owner::Runbook(runbook_id),
+            actor,
+            "deployment.set",
+            runbook_id,
+            Some(&detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

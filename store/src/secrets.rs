@@ -8,7 +8,8 @@ use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sqlx::Row;
 
-use crate::{Store, StoreError, audit, now_ms};
+use crate::audit::{self, Owner};
+use crate::{Store, StoreError, now_ms};
 
 /// The master key secrets are encrypted with.
 #[derive(Clone)]
@@ -84,7 +85,61 @@ fn aad(team_id: &str, environment: &str, name: &str) -> String {
     format!("{team_id}/{environment}/{name}")
 }
 
+/// A secret as listed: its name, never its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretName {
+    pub environment: String,
+    pub name: String,
+    pub updated_at: i64,
+}
+
 impl Store {
+    /// The names of a team's secrets (values stay encrypted in the store).
+    pub async fn secret_names(&self, team_id: &str) -> Result<Vec<SecretName>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT environment, name, updated_at FROM secrets WHERE team_id = $1 \
+             ORDER BY environment, name",
+        )
+        .bind(team_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| SecretName {
+                environment: row.get("environment"),
+                name: row.get("name"),
+                updated_at: row.get("updated_at"),
+            })
+            .collect())
+    }
+
+    /// Deletes a secret; `false` when there was none.
+    pub async fn delete_secret(
+        &self,
+        team_id: &str,
+        environment: &str,
+        name: &str,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let deleted = sqlx::query(
+            "DELETE FROM secrets WHERE team_id = $1 AND environment = $2 AND name = $3",
+        )
+        .bind(team_id)
+        .bind(environment)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if deleted == 1 {
+            let target = format!("secret:{team_id}/{environment}/{name}");
+            audit::record(&mut *tx, Owner::Team(team_id), actor, "secret.delete", &target, None)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(deleted == 1)
+    }
+
     /// Creates or replaces a secret of `team_id` in `environment`.
     pub async fn put_secret(
         &self,
@@ -113,7 +168,7 @@ impl Store {
         .await?;
         // The audit log names the secret, never its value.
         let target = format!("secret:{team_id}/{environment}/{name}");
-        audit::record(&mut *tx, actor, "secret.put", &target, None).await?;
+        audit::record(&mut *tx, Owner::Team(team_id), actor, "secret.put", &target, None).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -77,6 +77,8 @@ async fn seed(store: &Store, max_attempts: i64, concurrency_limit: i64) -> Seede
             source: Some("print('hi')".into()),
             author: "alice".into(),
             message: "first".into(),
+            capabilities: None,
+            build_log: None,
         })
         .await
         .unwrap();
@@ -150,6 +152,8 @@ async fn migrations_are_idempotent_and_versions_number_themselves(store: Store) 
             source: None,
             author: "bob".into(),
             message: "second".into(),
+            capabilities: None,
+            build_log: None,
         })
         .await
         .unwrap();

@@ -51,6 +51,8 @@ pub async fn deployed_runbook(store: &Store, seed: RunbookSeed<'_>) -> Deployed 
             source: None,
             author: "test".into(),
             message: "v1".into(),
+            capabilities: None,
+            build_log: None,
         })
         .await
         .unwrap();

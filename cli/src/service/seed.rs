@@ -84,6 +84,8 @@ pub async fn examples(
                 source: None,
                 author: "wolfe".into(),
                 message: "example".into(),
+                capabilities: None,
+                build_log: None,
             })
             .await?;
         for environment in environments {
