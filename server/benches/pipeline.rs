@@ -114,12 +114,10 @@ async fn measure(
             Default::default(),
         )),
     );
-    let router = app(AppState {
-        store: store.clone(),
-        intake,
-        sources: Arc::new(HashMap::from([("bench".to_owned(), source)])),
-        api_token: Arc::new("api".into()),
-    });
+    let router = app(
+        AppState::new(store.clone(), intake)
+            .with_sources(HashMap::from([("bench".to_owned(), source)])),
+    );
 
     // Warm-up: the pool, the caches, the connections.
     send_many(&router, 200, 0).await;

@@ -1,28 +1,34 @@
 //! Wolfe's HTTP surface. `app(state)` builds the router, so tests drive it
 //! without a socket.
 //!
+//! - `/api/v1/...`: the management API of the Studio, one table in
+//!   [`api::routes`]; every route but the webhooks takes a bearer token of
+//!   a team and a role ([`auth::Caller`]).
 //! - `POST /api/v1/events/{source}`: webhook sensor (per-source auth).
-//! - `POST /api/v1/runs`: run a runbook by hand (API token).
-//! - `GET  /api/v1/executions/{id}`: an execution with its events and logs (API token).
-//! - `GET  /healthz`.
+//! - `GET /api/openapi.json`: the OpenAPI document of all of it.
+//! - `GET /healthz`.
 
+pub mod api;
+pub mod auth;
+pub mod body;
+pub mod builder;
 mod error;
 mod events;
 mod executions;
+pub mod openapi;
 mod runs;
 mod state;
 
 use axum::Router;
-use axum::routing::{get, post};
 
 pub use error::ApiError;
 pub use state::AppState;
 
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/api/v1/events/{source}", post(events::receive))
-        .route("/api/v1/runs", post(runs::create))
-        .route("/api/v1/executions/{id}", get(executions::show))
-        .route("/healthz", get(|| async { "ok" }))
+    api::routes()
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, route.handler)
+        })
         .with_state(state)
 }

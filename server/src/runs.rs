@@ -1,18 +1,39 @@
-//! Running a runbook by hand with a sample event.
+//! Running a runbook by hand with a sample event, optionally as a dry run
+//! (side-effecting host calls are recorded, not performed). Running in the
+//! last environment needs an operator, elsewhere an author.
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::api::lookup;
+use crate::auth::Caller;
+use crate::body::Body;
 use crate::{ApiError, AppState};
 
+/// `POST /api/v1/runs`: the runbook named in the body (the original form).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
-    team: String,
+    /// Optional; when given it must be the token's team.
+    #[serde(default)]
+    team: Option<String>,
     runbook: String,
+    environment: String,
+    #[serde(default)]
+    payload: Value,
+    #[serde(default = "empty_object")]
+    params: Value,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// `POST /api/v1/runbooks/{runbook}/runs`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
     environment: String,
     #[serde(default)]
     payload: Value,
@@ -28,33 +49,52 @@ fn empty_object() -> Value {
 
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+    caller: Caller,
+    Body(request): Body<RunRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    state.authorize(&headers)?;
-    let request: RunRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::invalid(format!("invalid run request: {e}")))?;
-    if !request.params.is_object() {
-        return Err(ApiError::invalid("params must be a JSON object"));
+    if let Some(team) = &request.team
+        && team != &caller.team.name
+    {
+        return Err(ApiError::not_found(format!("team {team:?}")));
     }
-    let team = state
-        .store
-        .team_by_name(&request.team)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("team {:?}", request.team)))?;
-    let runbook = state
-        .store
-        .runbook_by_name(&team.id, &request.runbook)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("runbook {:?}", request.runbook)))?;
+    let run = Run {
+        environment: request.environment,
+        payload: request.payload,
+        params: request.params,
+        dry_run: request.dry_run,
+    };
+    start(&state, &caller, &request.runbook, run).await
+}
+
+pub async fn create_for_runbook(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Body(run): Body<Run>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    start(&state, &caller, &name, run).await
+}
+
+async fn start(
+    state: &AppState,
+    caller: &Caller,
+    name: &str,
+    run: Run,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let runbook = lookup::runbook(state, caller, name).await?;
+    state.environment_index(&run.environment)?;
+    caller.require(state.role_to_change(&run.environment))?;
+    if !run.params.is_object() {
+        return Err(ApiError::invalid("params must be a JSON object").with("field", "params"));
+    }
     let execution = state
         .intake
         .run_manually(
-            &request.environment,
+            &run.environment,
             &runbook.id,
-            request.payload,
-            request.params,
-            request.dry_run,
+            run.payload,
+            run.params,
+            run.dry_run,
         )
         .await?
         .ok_or_else(|| {
@@ -62,13 +102,13 @@ pub async fn create(
                 StatusCode::CONFLICT,
                 "not_deployed",
                 format!(
-                    "runbook {:?} has no version deployed in {:?}",
-                    request.runbook, request.environment
+                    "runbook {name:?} has no version deployed in {:?}",
+                    run.environment
                 ),
             )
         })?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"execution_id": execution})),
+        Json(json!({"execution_id": execution, "dry_run": run.dry_run})),
     ))
 }

@@ -1,12 +1,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::http::HeaderMap;
-use subtle::ConstantTimeEq;
 use wolfe_pipeline::intake::{Intake, Source};
-use wolfe_store::Store;
+use wolfe_store::{Role, SecretCipher, Store};
 
 use crate::ApiError;
+use crate::builder::Builder;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -15,25 +14,78 @@ pub struct AppState {
     pub intake: Arc<Intake>,
     /// Webhook sources by name.
     pub sources: Arc<HashMap<String, Source>>,
-    /// Bearer token of the run/inspect API.
-    pub api_token: Arc<String>,
+    /// The environments in promotion order (`dev`, `test`, `prod`): a
+    /// version is saved into the first and promoted one step at a time.
+    pub environments: Arc<Vec<String>>,
+    /// Encrypts secrets set through the API; none: secrets cannot be set.
+    pub secrets: Option<SecretCipher>,
+    /// Builds saved Python source into components.
+    pub builder: Arc<Builder>,
 }
 
 impl AppState {
-    /// Checks the API bearer token in constant time.
-    pub fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
-        let presented = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
+    /// State with no webhook sources, environments dev → test → prod, no
+    /// secrets key and the build tools found the default way.
+    pub fn new(store: Store, intake: Arc<Intake>) -> Self {
+        Self {
+            store,
+            intake,
+            sources: Arc::default(),
+            environments: Arc::new(vec!["dev".into(), "test".into(), "prod".into()]),
+            secrets: None,
+            builder: Arc::new(Builder::discover()),
+        }
+    }
+
+    pub fn with_sources(mut self, sources: HashMap<String, Source>) -> Self {
+        self.sources = Arc::new(sources);
+        self
+    }
+
+    pub fn with_environments(mut self, environments: Vec<String>) -> Self {
+        assert!(!environments.is_empty(), "at least one environment");
+        self.environments = Arc::new(environments);
+        self
+    }
+
+    pub fn with_secrets(mut self, cipher: Option<SecretCipher>) -> Self {
+        self.secrets = cipher;
+        self
+    }
+
+    pub fn with_builder(mut self, builder: Builder) -> Self {
+        self.builder = Arc::new(builder);
+        self
+    }
+
+    /// Where saving a version deploys it.
+    pub fn first_environment(&self) -> &str {
+        &self.environments[0]
+    }
+
+    /// The position of a configured environment, or a 400 naming the
+    /// configured ones.
+    pub fn environment_index(&self, environment: &str) -> Result<usize, ApiError> {
+        self.environments
+            .iter()
+            .position(|e| e == environment)
+            .ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "unknown environment {environment:?}; the environments are {}",
+                    self.environments.join(", ")
+                ))
             })
-            .ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
-        if bool::from(presented.as_bytes().ct_eq(self.api_token.as_bytes())) {
-            Ok(())
+    }
+
+    /// The role needed to change what runs in `environment`, or to run
+    /// there: the last (production) environment needs an operator, the
+    /// others an author.
+    pub fn role_to_change(&self, environment: &str) -> Role {
+        if self.environments.last().is_some_and(|e| e == environment) && self.environments.len() > 1
+        {
+            Role::Operator
         } else {
-            Err(ApiError::unauthorized("invalid bearer token"))
+            Role::Author
         }
     }
 }

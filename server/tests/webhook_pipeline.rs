@@ -22,7 +22,6 @@ use wolfe_store::Store;
 use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
 
 const TOKEN: &str = "s3cret-alertmanager-token";
-const API_TOKEN: &str = "api-token";
 
 fn runtime() -> Arc<Runtime> {
     static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
@@ -42,6 +41,8 @@ fn runtime() -> Arc<Runtime> {
 
 struct Harness {
     router: axum::Router,
+    /// An operator token of the seeded team.
+    api_token: String,
     store: Store,
     engine: Option<EngineHandle>,
     _dir: tempfile::TempDir,
@@ -104,14 +105,16 @@ impl Harness {
                 Default::default(),
             )),
         );
-        let state = AppState {
-            store: store.clone(),
-            intake,
-            sources: Arc::new(sources),
-            api_token: Arc::new(API_TOKEN.into()),
-        };
+        let state = AppState::new(store.clone(), intake).with_sources(sources);
+        let team = store.team_by_name("payments").await.unwrap().unwrap();
+        let api_token = store
+            .create_token(&team.id, "ops", wolfe_store::Role::Operator, "test")
+            .await
+            .unwrap()
+            .secret;
         Self {
             router: app(state),
+            api_token,
             store,
             engine: Some(engine),
             _dir: dir,
@@ -128,7 +131,7 @@ impl Harness {
 
     async fn get(&self, uri: &str) -> (StatusCode, Value) {
         let request = Request::get(uri)
-            .header("authorization", format!("Bearer {API_TOKEN}"))
+            .header("authorization", format!("Bearer {}", self.api_token))
             .body(Body::empty())
             .unwrap();
         self.send(request).await
@@ -372,7 +375,7 @@ async fn a_manual_run_executes_the_deployed_version(h: Harness) {
     let (status, created) = h
         .post(
             "/api/v1/runs",
-            Some(API_TOKEN),
+            Some(&h.api_token),
             request.to_string().into_bytes(),
         )
         .await;
@@ -397,7 +400,7 @@ async fn a_manual_run_executes_the_deployed_version(h: Harness) {
     let (status, error) = h
         .post(
             "/api/v1/runs",
-            Some(API_TOKEN),
+            Some(&h.api_token),
             prod.to_string().into_bytes(),
         )
         .await;

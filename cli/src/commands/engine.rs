@@ -26,13 +26,14 @@ pub fn run(args: EngineArgs) -> anyhow::Result<ExitCode> {
         args.env,
         config.environments
     );
-    config.environments = vec![args.env.clone()];
+    let all_environments = std::mem::replace(&mut config.environments, vec![args.env.clone()]);
     config
         .sources
         .retain(|binding| binding.environment == args.env);
     let mode = Mode {
         seed_examples: false,
         default_sources: false,
+        api_environments: Some(all_environments),
     };
     super::serve::tokio_runtime()?.block_on(service::run(config, mode))?;
     Ok(exit::SUCCESS.into())

@@ -22,6 +22,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mode = Mode {
         seed_examples: !args.no_examples,
         default_sources: true,
+        api_environments: None,
     };
     tokio_runtime()?.block_on(service::run(config, mode))?;
     Ok(exit::SUCCESS.into())

@@ -22,7 +22,9 @@ pub struct ServiceConfig {
     /// `sqlite://...` or `postgres://...`; default: SQLite in `data_dir`.
     pub database_url: Option<String>,
     pub listen: SocketAddr,
-    /// Bearer token of the run/inspect API; default: generated into `data_dir`.
+    /// Bearer token of the default webhook sources (`wolfe serve` without
+    /// `[[sources]]`); default: generated into `data_dir`. The management
+    /// API takes team tokens instead (see `wolfe serve`'s login URL).
     pub api_token: Option<String>,
     pub environments: Vec<String>,
     pub runtime: RuntimeConfig,

@@ -1,5 +1,6 @@
 //! `wolfe serve` and `wolfe engine`: the long-running service.
 
+mod access;
 pub mod config;
 mod seed;
 
@@ -25,6 +26,9 @@ pub struct Mode {
     pub seed_examples: bool,
     /// Default webhook sources when the configuration names none.
     pub default_sources: bool,
+    /// The environments the management API promotes through, when they
+    /// are more than this instance runs (`wolfe engine` runs one).
+    pub api_environments: Option<Vec<String>>,
 }
 
 pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
@@ -79,7 +83,8 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot start host API providers: {e}"))?;
     let services = Arc::new(
-        store_services(&store, intake.clone(), cipher, config.host).with_providers(providers),
+        store_services(&store, intake.clone(), cipher.clone(), config.host)
+            .with_providers(providers),
     );
     let settings = &config.runner;
     let runner = RunnerConfig {
@@ -126,13 +131,18 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
     }
 
     let source_names: Vec<String> = sources.keys().cloned().collect();
-    let state = AppState {
-        store: store.clone(),
-        intake,
-        sources: Arc::new(sources),
-        api_token: Arc::new(api_token.clone()),
-    };
-    announce(&config, listener.local_addr()?, &source_names, &api_token);
+    let login = access::first_admin_token(&store, &config.data_dir).await?;
+    let state = AppState::new(store.clone(), intake)
+        .with_sources(sources)
+        .with_environments(
+            mode.api_environments
+                .clone()
+                .unwrap_or_else(|| config.environments.clone()),
+        )
+        .with_secrets(cipher.clone());
+    let bound = listener.local_addr()?;
+    announce(&config, bound, &source_names, &api_token);
+    access::announce_login(bound, login.as_deref());
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -180,7 +190,7 @@ fn announce(
         config.environments.join(", ")
     );
     eprintln!("wolfe: store {}", redact_password(&config.database_url()));
-    eprintln!("wolfe: API token {api_token}");
+    eprintln!("wolfe: webhook token {api_token}");
     for source in sources {
         eprintln!("wolfe: webhook {base}/api/v1/events/{source}");
     }

@@ -1,0 +1,50 @@
+//! Runbooks' key-value data, read-only: one runbook's keys in an
+//! environment, or the team's shared keys there (the namespaces the kv
+//! host interface writes).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::lookup;
+use crate::auth::Caller;
+use crate::body::{Query, page_limit};
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filters {
+    /// A runbook's own keys; without it, the team's shared keys.
+    runbook: Option<String>,
+    #[serde(default)]
+    prefix: String,
+    limit: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(environment): Path<String>,
+    Query(filters): Query<Filters>,
+) -> Result<Json<Value>, ApiError> {
+    lookup::environment(&state, &environment)?;
+    let limit = page_limit(filters.limit)?;
+    let team = &caller.team.name;
+    let namespace = match &filters.runbook {
+        Some(name) => {
+            let runbook = lookup::runbook(&state, &caller, name).await?;
+            format!("runbook/{team}/{}/{environment}", runbook.name)
+        }
+        None => format!("team/{team}/{environment}"),
+    };
+    let entries = state
+        .store
+        .kv_scan(&namespace, &filters.prefix, limit)
+        .await?;
+    let items: Vec<Value> = entries
+        .into_iter()
+        .map(|(key, value)| json!({"key": key, "value": value}))
+        .collect();
+    Ok(Json(json!({"namespace": namespace, "items": items})))
+}

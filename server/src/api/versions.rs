@@ -1,0 +1,127 @@
+//! Versions: saving source builds an immutable version and deploys it to
+//! the first environment; versions are listed with the environments that
+//! run them, and shown with their source and build log.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wolfe_host_apis::Grant;
+use wolfe_store::{NewVersion, Role};
+
+use crate::api::{lookup, views};
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::{ApiError, AppState};
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let runbook = lookup::runbook(&state, &caller, &name).await?;
+    let deployments = state.store.deployments(&runbook.id).await?;
+    let versions = state.store.versions(&runbook.id).await?;
+    let items: Vec<Value> = versions
+        .iter()
+        .map(|v| views::version(v, &deployed_in(&deployments, &v.id)))
+        .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+fn deployed_in(deployments: &[wolfe_store::Deployment], version_id: &str) -> Vec<String> {
+    deployments
+        .iter()
+        .filter(|d| d.version_id == version_id)
+        .map(|d| d.environment.clone())
+        .collect()
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((name, number)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let runbook = lookup::runbook(&state, &caller, &name).await?;
+    let number = parse_number(&number)?;
+    let detail = lookup::version(&state, &runbook, number).await?;
+    let deployments = state.store.deployments(&runbook.id).await?;
+    let mut body = views::version(
+        &detail.version,
+        &deployed_in(&deployments, &detail.version.id),
+    );
+    body["files"] = source_files(detail.source.as_deref());
+    body["build_log"] = detail.build_log.into();
+    Ok(Json(body))
+}
+
+/// A version number in a path: a positive integer, else not found.
+pub fn parse_number(text: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::not_found(format!("version {text:?}")))
+}
+
+/// Saved source is kept as `{"files": {path: text}}`; versions stored
+/// another way (built elsewhere) have none.
+fn source_files(source: Option<&str>) -> Value {
+    source
+        .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .and_then(|v| v.get("files").cloned())
+        .unwrap_or(Value::Null)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveSource {
+    /// Relative path → content; `main.py` is the default entry module.
+    files: BTreeMap<String, String>,
+    #[serde(default)]
+    message: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Body(save): Body<SaveSource>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let runbook = lookup::runbook(&state, &caller, &name).await?;
+    caller.require(Role::Author)?;
+    let source = json!({ "files": save.files }).to_string();
+    let built = state
+        .builder
+        .build_python(&runbook.name, save.files)
+        .await?;
+    if let Some(capabilities) = &built.capabilities {
+        crate::body::parse_field::<Grant>(capabilities, "capabilities")
+            .map_err(|e| e.with("file", "wolfe.toml"))?;
+    }
+    state.store.put_artifact(&built.sha256, &built.bytes).await?;
+    let actor = caller.actor();
+    let version = state
+        .store
+        .create_version(NewVersion {
+            runbook_id: runbook.id.clone(),
+            artifact_sha256: built.sha256.clone(),
+            language: built.language.clone(),
+            source: Some(source),
+            author: actor.clone(),
+            message: save.message,
+            capabilities: built.capabilities.clone(),
+            build_log: Some(built.log.clone()),
+        })
+        .await?;
+    let environment = state.first_environment().to_owned();
+    state
+        .store
+        .set_deployment(&runbook.id, &environment, &version.id, "deploy", &actor)
+        .await?;
+    let mut body = views::version(&version, std::slice::from_ref(&environment));
+    body["build_log"] = built.log.into();
+    Ok((StatusCode::CREATED, Json(body)))
+}
