@@ -163,7 +163,8 @@ fn build_blocking(
         bytes,
         sha256: artifact.sha256,
         language: "python".into(),
-        capabilities: manifest.capabilities,
+        // `{}` (nothing declared) is stored as none.
+        capabilities: Some(manifest.capabilities).filter(|c| c.as_object().is_none_or(|o| !o.is_empty())),
         log,
     })
 }

@@ -1,0 +1,75 @@
+//! The Studio's management API through `app(state)`: access rules on every
+//! route, the runbook lifecycle (save → build → dev → test → prod, rollback),
+//! configuration resources, executions and their logs, malformed bodies and
+//! the OpenAPI document. Scenarios whose outcome depends on storage run on
+//! SQLite and PostgreSQL.
+
+mod access;
+mod configuration;
+mod executions;
+mod harness;
+mod lifecycle;
+mod malformed;
+mod openapi;
+mod sources;
+
+use harness::Harness;
+
+wolfe_testkit::on_both_backends!(
+    super::Harness::start;
+    every_route_enforces_token_team_and_role,
+    saving_source_builds_a_version_that_runs_then_promotes,
+    promotion_never_skips_an_environment_unless_an_operator_forces_it,
+    rollback_points_an_environment_back_at_an_earlier_version,
+    executions_filter_and_page_by_cursor,
+    execution_detail_has_attempts_events_logs_and_host_calls,
+    logs_stream_as_server_sent_events_until_the_end,
+    rules_are_compiled_tested_changed_and_deleted,
+    grants_quotas_and_notifications_are_validated_and_audited,
+    secrets_are_write_only,
+    tokens_and_teams_are_managed_by_admins,
+    kv_events_and_audit_are_team_scoped,
+);
+
+use access::every_route_enforces_token_team_and_role;
+use configuration::{
+    grants_quotas_and_notifications_are_validated_and_audited, kv_events_and_audit_are_team_scoped,
+    rules_are_compiled_tested_changed_and_deleted, secrets_are_write_only,
+    tokens_and_teams_are_managed_by_admins,
+};
+use executions::{
+    execution_detail_has_attempts_events_logs_and_host_calls, executions_filter_and_page_by_cursor,
+    logs_stream_as_server_sent_events_until_the_end,
+};
+use lifecycle::{
+    promotion_never_skips_an_environment_unless_an_operator_forces_it,
+    rollback_points_an_environment_back_at_an_earlier_version,
+    saving_source_builds_a_version_that_runs_then_promotes,
+};
+
+/// Storage-independent checks: SQLite only.
+mod sqlite_only {
+    use super::Harness;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_access_table_covers_every_authenticated_route() {
+        crate::access::the_access_table_covers_every_authenticated_route(Harness::start(None).await)
+            .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_build_error_names_the_file_and_line() {
+        crate::lifecycle::a_build_error_names_the_file_and_line(Harness::start(None).await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn malformed_bodies_and_queries_get_precise_400s() {
+        crate::malformed::malformed_bodies_and_queries_get_precise_400s(Harness::start(None).await)
+            .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_openapi_document_lists_every_route() {
+        crate::openapi::the_openapi_document_lists_every_route(Harness::start(None).await).await;
+    }
+}
