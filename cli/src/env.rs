@@ -8,6 +8,10 @@ pub const COMPONENTIZE_PY: &str = "WOLFE_COMPONENTIZE_PY";
 pub const CACHE_DIR: &str = "WOLFE_CACHE_DIR";
 /// Path of the service configuration file (`serve`, `engine`).
 pub const CONFIG: &str = "WOLFE_CONFIG";
+/// Base URL of the Wolfe service for `deploy` and `promote`.
+pub const SERVER: &str = "WOLFE_SERVER";
+/// API token for `deploy` and `promote`.
+pub const TOKEN: &str = "WOLFE_TOKEN";
 /// Log filter for Wolfe's own diagnostics (tracing `EnvFilter` syntax).
 pub const LOG: &str = "WOLFE_LOG";
 

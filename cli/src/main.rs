@@ -6,6 +6,7 @@ mod event_file;
 mod exit;
 mod render;
 mod service;
+mod studio_client;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,10 @@ enum Command {
     Build(commands::build::BuildArgs),
     /// Execute a runbook once against event files and print what happened.
     Run(commands::run::RunArgs),
+    /// Upload a Python runbook to the Studio: build it there and deploy it to dev.
+    Deploy(commands::deploy::DeployArgs),
+    /// Promote a runbook to the next environment through the Studio.
+    Promote(commands::promote::PromoteArgs),
     /// Work with rules (`wolfe rules test --event FILE --rule FILE`).
     Rules(commands::rules::RulesArgs),
     /// All-in-one service: embedded SQLite, every environment, webhooks, examples.
@@ -45,6 +50,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => commands::build::run(args),
         Command::Run(args) => commands::run::run(args),
+        Command::Deploy(args) => commands::deploy::run(args),
+        Command::Promote(args) => commands::promote::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Engine(args) => commands::engine::run(args),

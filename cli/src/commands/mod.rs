@@ -1,6 +1,8 @@
 pub mod build;
+pub mod deploy;
 pub mod engine;
 mod local_host;
+pub mod promote;
 pub mod rules;
 pub mod run;
 pub mod serve;

@@ -40,7 +40,7 @@ pub async fn stream(
         .team_execution(&caller.team.id, &id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("execution {id:?}")))?;
-    let progress = Progress {
+    let mut progress = Progress {
         state,
         id,
         status: None,
@@ -48,6 +48,9 @@ pub async fn stream(
         pending: Default::default(),
         finished: false,
     };
+    // The state at subscription time is read now, not when the client
+    // first polls the body.
+    poll(&mut progress).await;
     let events = futures_util::stream::unfold(progress, |mut p| async move {
         loop {
             if let Some(event) = p.pending.pop_front() {
