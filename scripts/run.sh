@@ -20,7 +20,10 @@ for _ in $(seq 1 600); do
   kill -0 $server 2>/dev/null || exit 1
   sleep 0.5
 done
+# The default webhook sources take the webhook token; the management API
+# takes team tokens (the first admin token is created on first start).
 token=$(cat wolfe-data/api-token)
+admin=$(cat wolfe-data/admin-token)
 echo
 echo "== POST a sample Alertmanager notification to $base/api/v1/events/alertmanager"
 accepted=$(curl -fs -X POST -H "Authorization: Bearer $token" \
@@ -30,11 +33,11 @@ echo "$accepted"
 execution=$(printf '%s' "$accepted" | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][0]["executions"][0])')
 echo "== GET $base/api/v1/executions/$execution (once it has finished)"
 for _ in $(seq 1 120); do
-  record=$(curl -fs -H "Authorization: Bearer $token" "$base/api/v1/executions/$execution")
+  record=$(curl -fs -H "Authorization: Bearer $admin" "$base/api/v1/executions/$execution")
   status=$(printf '%s' "$record" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
   case "$status" in queued|running) sleep 0.5 ;; *) break ;; esac
 done
 printf '%s' "$record" | python3 -m json.tool
 echo
-echo "Wolfe keeps serving on $base (Ctrl-C to stop). API token: $token"
+echo "Wolfe keeps serving on $base (Ctrl-C to stop). Studio login: $base/#token=$admin"
 wait $server

@@ -5,7 +5,11 @@
 //! Executions carry no team: the team is their runbook's, reached through
 //! `runbooks` (primary key). The order `(queued_at, id)` is served by the
 //! indexes of migration 0006 and `executions_by_runbook`, so a page reads
-//! about `limit` index entries whatever the filters and the depth.
+//! about `limit / share` index entries, where `share` is the fraction of
+//! rows the filters keep (see BENCHMARKS.md). `CROSS JOIN` makes SQLite
+//! drive the join from `executions` (walking a time-ordered index and
+//! probing `runbooks` by primary key) instead of gathering all of a team's
+//! executions and sorting them; PostgreSQL plans it like any join.
 
 use sqlx::Row;
 
@@ -76,7 +80,7 @@ impl Store {
         filter.after("e.queued_at", "e.id", query.after.as_ref());
         let limit = filter.arg(Arg::Int(query.limit));
         let sql = format!(
-            "SELECT {} FROM executions e JOIN runbooks r ON r.id = e.runbook_id {} \
+            "SELECT {} FROM executions e CROSS JOIN runbooks r ON r.id = e.runbook_id {} \
              ORDER BY e.queued_at DESC, e.id DESC LIMIT {limit}",
             prefixed(EXECUTION_COLUMNS, "e"),
             filter.where_clause()
