@@ -59,7 +59,10 @@ impl Client {
         body: Option<&Value>,
     ) -> anyhow::Result<Value> {
         let url = format!("{}{path}", self.args.server.trim_end_matches('/'));
-        let mut request = self.http.request(method, &url).bearer_auth(&self.args.token);
+        let mut request = self
+            .http
+            .request(method, &url)
+            .bearer_auth(&self.args.token);
         if let Some(body) = body {
             request = request.json(body);
         }

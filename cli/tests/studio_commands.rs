@@ -12,7 +12,8 @@ use wolfe_server::builder::Builder;
 use wolfe_server::{AppState, app};
 use wolfe_store::{Role, Store};
 
-const MAIN: &str = "import wolfe\n\n\n@wolfe.runbook\ndef handle(ctx, events):\n    return {\"ok\": True}\n";
+const MAIN: &str =
+    "import wolfe\n\n\n@wolfe.runbook\ndef handle(ctx, events):\n    return {\"ok\": True}\n";
 const BROKEN: &str = "import wolfe\n\n\n@wolfe.runbook\ndef handle(ctx, events)\n    return {}\n";
 
 fn wolfe(args: &[&str], server: &str, token: &str) -> Output {
@@ -29,19 +30,34 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn write_runbook(dir: &Path, main: &str) {
-    std::fs::write(dir.join("wolfe.toml"), "name = \"hello\"\ndescription = \"says hi\"\n").unwrap();
+    std::fs::write(
+        dir.join("wolfe.toml"),
+        "name = \"hello\"\ndescription = \"says hi\"\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("main.py"), main).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_builds_on_the_server_and_promote_follows_the_roles() {
     let data = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}", data.path().join("wolfe.db").display()))
-        .await
-        .unwrap();
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        data.path().join("wolfe.db").display()
+    ))
+    .await
+    .unwrap();
     let team = store.create_team("ops").await.unwrap();
-    let author = store.create_token(&team.id, "dev", Role::Author, "test").await.unwrap().secret;
-    let operator = store.create_token(&team.id, "sre", Role::Operator, "test").await.unwrap().secret;
+    let author = store
+        .create_token(&team.id, "dev", Role::Author, "test")
+        .await
+        .unwrap()
+        .secret;
+    let operator = store
+        .create_token(&team.id, "sre", Role::Operator, "test")
+        .await
+        .unwrap()
+        .secret;
     let intake = Arc::new(Intake::new(store.clone(), Arc::new(Notify::new())));
     let state = AppState::new(store.clone(), intake)
         .with_builder(Builder::new(wolfe_testkit::toolchain(), 1));
@@ -61,30 +77,70 @@ async fn deploy_builds_on_the_server_and_promote_follows_the_roles() {
     };
     let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
 
-    let output = run(args(&["deploy", &dir, "-m", "first"]), author.clone()).await.unwrap();
+    let output = run(args(&["deploy", &dir, "-m", "first"]), author.clone())
+        .await
+        .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert!(text(&output.stdout).starts_with("deployed hello v1 to dev (sha256 "), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stdout).starts_with("deployed hello v1 to dev (sha256 "),
+        "{}",
+        text(&output.stdout)
+    );
     assert!(text(&output.stderr).contains("created runbook hello"));
-    let runbook_row = store.runbook_by_name(&team.id, "hello").await.unwrap().unwrap();
+    let runbook_row = store
+        .runbook_by_name(&team.id, "hello")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(runbook_row.description.as_deref(), Some("says hi"));
 
     write_runbook(runbook.path(), BROKEN);
     let output = run(args(&["deploy", &dir]), author.clone()).await.unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("error: build failed: main.py:5: "), "{stderr}");
+    assert!(
+        stderr.contains("error: build failed: main.py:5: "),
+        "{stderr}"
+    );
     assert!(stderr.contains("SyntaxError"), "{stderr}");
 
-    let output = run(args(&["promote", "hello", "--to", "test"]), author.clone()).await.unwrap();
+    let output = run(args(&["promote", "hello", "--to", "test"]), author.clone())
+        .await
+        .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert_eq!(text(&output.stdout), "promoted hello v1 to test (was nothing)\n");
-    let output = run(args(&["promote", "hello", "--to", "prod"]), author.clone()).await.unwrap();
+    assert_eq!(
+        text(&output.stdout),
+        "promoted hello v1 to test (was nothing)\n"
+    );
+    let output = run(args(&["promote", "hello", "--to", "prod"]), author.clone())
+        .await
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output.stderr).contains("forbidden (403): this needs the operator role"), "{}", text(&output.stderr));
-    let output = run(args(&["promote", "hello", "--to", "prod"]), operator.clone()).await.unwrap();
+    assert!(
+        text(&output.stderr).contains("forbidden (403): this needs the operator role"),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = run(
+        args(&["promote", "hello", "--to", "prod"]),
+        operator.clone(),
+    )
+    .await
+    .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    let output = run(args(&["promote", "hello", "--to", "prod"]), operator).await.unwrap();
+    let output = run(args(&["promote", "hello", "--to", "prod"]), operator)
+        .await
+        .unwrap();
     assert_eq!(text(&output.stdout), "prod already runs hello v1\n");
-    let output = run(args(&["promote", "hello", "--to", "test"]), "wolfe_wrong".into()).await.unwrap();
-    assert!(text(&output.stderr).contains("unauthorized (401)"), "{}", text(&output.stderr));
+    let output = run(
+        args(&["promote", "hello", "--to", "test"]),
+        "wolfe_wrong".into(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        text(&output.stderr).contains("unauthorized (401)"),
+        "{}",
+        text(&output.stderr)
+    );
 }

@@ -49,7 +49,10 @@ fn main() {
     tables.push(("SQLite", tokio.block_on(measure(&sqlite, count))));
     std::fs::remove_dir_all(dir.path()).ok();
     let cluster = wolfe_testkit::postgres::PgCluster::start().unwrap();
-    tables.push(("PostgreSQL", tokio.block_on(measure(&cluster.fresh_database(), count))));
+    tables.push((
+        "PostgreSQL",
+        tokio.block_on(measure(&cluster.fresh_database(), count)),
+    ));
 
     println!("{count} executions; {SAMPLES} requests per scenario, limit 50, milliseconds:\n");
     print!("| scenario |");
@@ -78,20 +81,65 @@ async fn measure(url: &str, count: i64) -> Vec<(&'static str, f64, f64, f64)> {
     let (big, small) = seed(&store, url, count).await;
     let intake = Arc::new(Intake::new(store.clone(), Arc::new(Notify::new())));
     let router = app(AppState::new(store.clone(), intake));
-    let middle = first_page(&router, &big, &format!("?limit=500&until={}", base() + SPAN_MS / 2)).await;
+    let middle = first_page(
+        &router,
+        &big,
+        &format!("?limit=500&until={}", base() + SPAN_MS / 2),
+    )
+    .await;
     let cursor = middle["next_cursor"].as_str().unwrap().to_owned();
     let day = base() + SPAN_MS / 2;
     let scenarios = [
-        Scenario { name: "big team, first page, no filter", team: "big", query: String::new() },
-        Scenario { name: "big team, one runbook", team: "big", query: "?runbook=rb-3".into() },
-        Scenario { name: "big team, environment prod", team: "big", query: "?environment=prod".into() },
-        Scenario { name: "big team, status failed (3%)", team: "big", query: "?status=failed".into() },
-        Scenario { name: "big team, status timed_out (0.1%)", team: "big", query: "?status=timed_out".into() },
-        Scenario { name: "big team, runbook + prod + failed", team: "big", query: "?runbook=rb-1&environment=prod&status=failed".into() },
-        Scenario { name: "big team, one day in the middle", team: "big", query: format!("?since={day}&until={}", day + 86_400_000) },
-        Scenario { name: "big team, page after a cursor mid-history", team: "big", query: format!("?cursor={cursor}") },
-        Scenario { name: "small team (10%), first page", team: "small", query: String::new() },
-        Scenario { name: "small team, status failed", team: "small", query: "?status=failed".into() },
+        Scenario {
+            name: "big team, first page, no filter",
+            team: "big",
+            query: String::new(),
+        },
+        Scenario {
+            name: "big team, one runbook",
+            team: "big",
+            query: "?runbook=rb-3".into(),
+        },
+        Scenario {
+            name: "big team, environment prod",
+            team: "big",
+            query: "?environment=prod".into(),
+        },
+        Scenario {
+            name: "big team, status failed (3%)",
+            team: "big",
+            query: "?status=failed".into(),
+        },
+        Scenario {
+            name: "big team, status timed_out (0.1%)",
+            team: "big",
+            query: "?status=timed_out".into(),
+        },
+        Scenario {
+            name: "big team, runbook + prod + failed",
+            team: "big",
+            query: "?runbook=rb-1&environment=prod&status=failed".into(),
+        },
+        Scenario {
+            name: "big team, one day in the middle",
+            team: "big",
+            query: format!("?since={day}&until={}", day + 86_400_000),
+        },
+        Scenario {
+            name: "big team, page after a cursor mid-history",
+            team: "big",
+            query: format!("?cursor={cursor}"),
+        },
+        Scenario {
+            name: "small team (10%), first page",
+            team: "small",
+            query: String::new(),
+        },
+        Scenario {
+            name: "small team, status failed",
+            team: "small",
+            query: "?status=failed".into(),
+        },
     ];
     let mut rows = Vec::new();
     for scenario in &scenarios {
@@ -101,7 +149,11 @@ async fn measure(url: &str, count: i64) -> Vec<(&'static str, f64, f64, f64)> {
             let started = Instant::now();
             let page = first_page(&router, token, &scenario.query).await;
             times.push(started.elapsed());
-            assert!(!page["items"].as_array().unwrap().is_empty(), "{}", scenario.name);
+            assert!(
+                !page["items"].as_array().unwrap().is_empty(),
+                "{}",
+                scenario.name
+            );
         }
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -127,7 +179,9 @@ async fn first_page(router: &axum::Router, token: &str, query: &str) -> Value {
         .unwrap();
     let response = router.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let bytes = axum::body::to_bytes(response.into_body(), 16 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
+        .await
+        .unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
 
@@ -138,12 +192,22 @@ async fn seed(store: &Store, url: &str, count: i64) -> (String, String) {
     let mut tokens = Vec::new();
     for name in ["big", "small"] {
         let team = store.create_team(name).await.unwrap();
-        tokens.push(store.create_token(&team.id, "viewer", Role::Viewer, "bench").await.unwrap().secret);
+        tokens.push(
+            store
+                .create_token(&team.id, "viewer", Role::Viewer, "bench")
+                .await
+                .unwrap()
+                .secret,
+        );
     }
     let big = store.team_by_name("big").await.unwrap().unwrap();
     let small = store.team_by_name("small").await.unwrap().unwrap();
     for i in 0..RUNBOOKS {
-        let team = if i < RUNBOOKS - SMALL_TEAM_RUNBOOKS { &big } else { &small };
+        let team = if i < RUNBOOKS - SMALL_TEAM_RUNBOOKS {
+            &big
+        } else {
+            &small
+        };
         let runbook = store
             .create_runbook(NewRunbook {
                 team_id: team.id.clone(),
@@ -174,12 +238,18 @@ async fn seed(store: &Store, url: &str, count: i64) -> (String, String) {
     // environment i % 3, queued every SPAN/count ms, ids ordered like time.
     let (series, id, pad) = match store.backend() {
         Backend::Sqlite => (
-            format!("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {})", count - 1),
+            format!(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {})",
+                count - 1
+            ),
             "printf('%08x-0000-7000-8000-%012d', n.i / 1000, n.i)",
             "",
         ),
         Backend::Postgres => (
-            format!("WITH n(i) AS (SELECT generate_series(0::bigint, {}))", count - 1),
+            format!(
+                "WITH n(i) AS (SELECT generate_series(0::bigint, {}))",
+                count - 1
+            ),
             "lpad(to_hex(n.i / 1000), 8, '0') || '-0000-7000-8000-' || lpad(n.i::text, 12, '0')",
             "::bigint",
         ),
@@ -203,7 +273,10 @@ async fn seed(store: &Store, url: &str, count: i64) -> (String, String) {
         // What autovacuum does shortly after a bulk load.
         pool.execute("ANALYZE").await.unwrap();
     }
-    eprintln!("{url}: {count} executions generated in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{url}: {count} executions generated in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     pool.close().await;
     (tokens.remove(0), tokens.remove(0))
 }

@@ -114,10 +114,8 @@ async fn measure(
             Default::default(),
         )),
     );
-    let router = app(
-        AppState::new(store.clone(), intake)
-            .with_sources(HashMap::from([("bench".to_owned(), source)])),
-    );
+    let router = app(AppState::new(store.clone(), intake)
+        .with_sources(HashMap::from([("bench".to_owned(), source)])));
 
     // Warm-up: the pool, the caches, the connections.
     send_many(&router, 200, 0).await;

@@ -116,8 +116,8 @@ fn build_blocking(
     toolchain: &Toolchain,
 ) -> Result<Built, ApiError> {
     let started = Instant::now();
-    let workdir = tempfile::tempdir()
-        .map_err(|e| ApiError::unavailable(format!("no room to build: {e}")))?;
+    let workdir =
+        tempfile::tempdir().map_err(|e| ApiError::unavailable(format!("no room to build: {e}")))?;
     let dir = workdir.path().join(name);
     let write = |path: &Path, text: &str| -> Result<(), ApiError> {
         if let Some(parent) = path.parent() {
@@ -164,7 +164,8 @@ fn build_blocking(
         sha256: artifact.sha256,
         language: "python".into(),
         // `{}` (nothing declared) is stored as none.
-        capabilities: Some(manifest.capabilities).filter(|c| c.as_object().is_none_or(|o| !o.is_empty())),
+        capabilities: Some(manifest.capabilities)
+            .filter(|c| c.as_object().is_none_or(|o| !o.is_empty())),
         log,
     })
 }
@@ -204,7 +205,14 @@ mod tests {
 
     #[test]
     fn file_names_cannot_escape_the_runbook() {
-        for bad in ["../x.py", "/etc/passwd", "a/../../b.py", "", "a b.py", "./x.py"] {
+        for bad in [
+            "../x.py",
+            "/etc/passwd",
+            "a/../../b.py",
+            "",
+            "a b.py",
+            "./x.py",
+        ] {
             let files = BTreeMap::from([(bad.to_owned(), String::new())]);
             let error = check_files(&files).unwrap_err();
             assert_eq!(error.code(), "invalid_request", "{bad}");

@@ -77,7 +77,8 @@ fn entry_from(row: &AnyRow) -> Result<AuditEntry, StoreError> {
 impl Store {
     /// The most recent entries of every team, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY at DESC, id DESC LIMIT $1");
+        let sql =
+            format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY at DESC, id DESC LIMIT $1");
         let rows = sqlx::query(&sql).bind(limit).fetch_all(&self.pool).await?;
         rows.iter().map(entry_from).collect()
     }
@@ -97,10 +98,7 @@ impl Store {
             "SELECT {AUDIT_COLUMNS} FROM audit_log {} ORDER BY at DESC, id DESC LIMIT {limit}",
             filter.where_clause()
         );
-        let rows = filter
-            .bind(sqlx::query(&sql))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = filter.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         rows.iter().map(entry_from).collect()
     }
 }

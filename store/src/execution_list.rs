@@ -85,10 +85,7 @@ impl Store {
             prefixed(EXECUTION_COLUMNS, "e"),
             filter.where_clause()
         );
-        let rows = filter
-            .bind(sqlx::query(&sql))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = filter.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         rows.iter().map(execution_from).collect()
     }
 
@@ -171,10 +168,7 @@ impl Store {
             prefixed(EVENT_COLUMNS, "ev"),
             filter.where_clause()
         );
-        let rows = filter
-            .bind(sqlx::query(&sql))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = filter.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         rows.iter().map(event_from).collect()
     }
 
@@ -194,10 +188,7 @@ impl Store {
             prefixed(EVENT_COLUMNS, "ev"),
             filter.where_clause()
         );
-        let rows = filter
-            .bind(sqlx::query(&sql))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = filter.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         rows.iter().map(event_from).collect()
     }
 }

@@ -29,7 +29,15 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let target = format!("runbook:{runbook_id}/{environment}");
-        audit::record(&mut *tx, Owner::Runbook(runbook_id), actor, "grant.set", &target, Some(grant)).await?;
+        audit::record(
+            &mut *tx,
+            Owner::Runbook(runbook_id),
+            actor,
+            "grant.set",
+            &target,
+            Some(grant),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -59,7 +59,8 @@ impl Store {
             "rule.create",
             &rule.id,
             Some(&rule.spec),
-        ).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(rule)
     }
@@ -103,11 +104,7 @@ impl Store {
     }
 
     /// Replaces a rule's spec and enabled flag, audited.
-    pub async fn update_rule(
-        &self,
-        rule: &RuleRecord,
-        actor: &str,
-    ) -> Result<(), StoreError> {
+    pub async fn update_rule(&self, rule: &RuleRecord, actor: &str) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE rules SET spec_json = $1, enabled = $2 WHERE id = $3")
             .bind(rule.spec.to_string())

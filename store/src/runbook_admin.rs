@@ -57,7 +57,11 @@ impl Store {
         new: crate::NewRunbook,
         actor: &str,
     ) -> Result<Runbook, StoreError> {
-        if self.runbook_by_name(&new.team_id, &new.name).await?.is_some() {
+        if self
+            .runbook_by_name(&new.team_id, &new.name)
+            .await?
+            .is_some()
+        {
             return Err(StoreError::Conflict(format!(
                 "runbook {:?} exists",
                 new.name

@@ -133,8 +133,15 @@ impl Store {
         .rows_affected();
         if deleted == 1 {
             let target = format!("secret:{team_id}/{environment}/{name}");
-            audit::record(&mut *tx, Owner::Team(team_id), actor, "secret.delete", &target, None)
-                .await?;
+            audit::record(
+                &mut *tx,
+                Owner::Team(team_id),
+                actor,
+                "secret.delete",
+                &target,
+                None,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(deleted == 1)
@@ -168,7 +175,15 @@ impl Store {
         .await?;
         // The audit log names the secret, never its value.
         let target = format!("secret:{team_id}/{environment}/{name}");
-        audit::record(&mut *tx, Owner::Team(team_id), actor, "secret.put", &target, None).await?;
+        audit::record(
+            &mut *tx,
+            Owner::Team(team_id),
+            actor,
+            "secret.put",
+            &target,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -30,8 +30,15 @@ impl Store {
             .map_err(|e| crate::error::conflict_on_unique(e, format!("team {name:?} exists")))?;
         let target = format!("team:{}", team.id);
         let detail = serde_json::json!({"name": name});
-        audit::record(&mut *tx, Owner::Team(&team.id), actor, "team.create", &target, Some(&detail))
-            .await?;
+        audit::record(
+            &mut *tx,
+            Owner::Team(&team.id),
+            actor,
+            "team.create",
+            &target,
+            Some(&detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(team)
     }

@@ -80,8 +80,9 @@ fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
         id: row.get("id"),
         team_id: row.get("team_id"),
         name: row.get("name"),
-        role: Role::parse(&role)
-            .ok_or_else(|| StoreError::Conflict(format!("stored token has unknown role {role:?}")))?,
+        role: Role::parse(&role).ok_or_else(|| {
+            StoreError::Conflict(format!("stored token has unknown role {role:?}"))
+        })?,
         created_by: row.get("created_by"),
         created_at: row.get("created_at"),
         revoked_at: row.get("revoked_at"),

@@ -41,9 +41,7 @@ fn version_from(row: &AnyRow) -> Result<VersionDetail, StoreError> {
             language: row.get("language"),
             author: row.get("author"),
             message: row.get("message"),
-            capabilities: capabilities
-                .map(|c| serde_json::from_str(&c))
-                .transpose()?,
+            capabilities: capabilities.map(|c| serde_json::from_str(&c)).transpose()?,
             created_at: row.get("created_at"),
         },
         source: row.get("source"),
@@ -72,9 +70,8 @@ impl Store {
         runbook_id: &str,
         number: i64,
     ) -> Result<Option<VersionDetail>, StoreError> {
-        let sql = format!(
-            "SELECT {VERSION_COLUMNS} FROM versions WHERE runbook_id = $1 AND number = $2"
-        );
+        let sql =
+            format!("SELECT {VERSION_COLUMNS} FROM versions WHERE runbook_id = $1 AND number = $2");
         let row = sqlx::query(&sql)
             .bind(runbook_id)
             .bind(number)

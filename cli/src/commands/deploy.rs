@@ -93,19 +93,31 @@ pub fn run(args: DeployArgs) -> anyhow::Result<ExitCode> {
 /// The runbook's text files by relative path.
 fn source_files(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
-    let walker = WalkDir::new(dir).min_depth(1).into_iter().filter_entry(|e| {
-        let name = e.file_name().to_string_lossy();
-        !(name.starts_with('.') || name == "__pycache__"
-            || e.depth() == 1 && NOT_SOURCES.contains(&name.as_ref()))
-    });
+    let walker = WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(name.starts_with('.')
+                || name == "__pycache__"
+                || e.depth() == 1 && NOT_SOURCES.contains(&name.as_ref()))
+        });
     for entry in walker {
         let entry = entry?;
         if !entry.file_type().is_file() || entry.path().extension().is_some_and(|e| e == "wasm") {
             continue;
         }
-        let relative = entry.path().strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(entry.path())
-            .with_context(|| format!("{}: only text files can be deployed", entry.path().display()))?;
+        let relative = entry
+            .path()
+            .strip_prefix(dir)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(entry.path()).with_context(|| {
+            format!(
+                "{}: only text files can be deployed",
+                entry.path().display()
+            )
+        })?;
         files.insert(relative, text);
     }
     Ok(files)
@@ -118,12 +130,23 @@ mod tests {
     #[test]
     fn sources_skip_tests_build_output_and_hidden_files() {
         let dir = tempfile::tempdir().unwrap();
-        for path in ["wolfe.toml", "main.py", "lib/util.py", "tests/test_main.py", "target/x.wasm", ".env", "lib/__pycache__/u.pyc"] {
+        for path in [
+            "wolfe.toml",
+            "main.py",
+            "lib/util.py",
+            "tests/test_main.py",
+            "target/x.wasm",
+            ".env",
+            "lib/__pycache__/u.pyc",
+        ] {
             let path = dir.path().join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x").unwrap();
         }
         let files = source_files(dir.path()).unwrap();
-        assert_eq!(files.keys().collect::<Vec<_>>(), ["lib/util.py", "main.py", "wolfe.toml"]);
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            ["lib/util.py", "main.py", "wolfe.toml"]
+        );
     }
 }

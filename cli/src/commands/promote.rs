@@ -32,8 +32,8 @@ pub fn run(args: PromoteArgs) -> anyhow::Result<ExitCode> {
     let client = Client::new(args.server);
     let body = json!({"to": args.to, "version": args.version, "force": args.force});
     let path = format!("/api/v1/runbooks/{}/promote", args.runbook);
-    let result = super::serve::tokio_runtime()?
-        .block_on(client.send(Method::POST, &path, Some(&body)))?;
+    let result =
+        super::serve::tokio_runtime()?.block_on(client.send(Method::POST, &path, Some(&body)))?;
     let previous = match result["previous_version"].as_i64() {
         Some(v) => format!("v{v}"),
         None => "nothing".into(),
@@ -44,7 +44,10 @@ pub fn run(args: PromoteArgs) -> anyhow::Result<ExitCode> {
             args.runbook, result["version"], args.to
         );
     } else {
-        println!("{} already runs {} v{}", args.to, args.runbook, result["version"]);
+        println!(
+            "{} already runs {} v{}",
+            args.to, args.runbook, result["version"]
+        );
     }
     Ok(exit::SUCCESS.into())
 }

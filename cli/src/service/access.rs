@@ -54,7 +54,9 @@ pub fn announce_login(bound: SocketAddr, secret: Option<&str>) {
     match secret {
         Some(secret) => {
             eprintln!("wolfe: Studio login http://{bound}/#token={secret}");
-            eprintln!("wolfe: admin token (also in the data directory's admin-token file): {secret}");
+            eprintln!(
+                "wolfe: admin token (also in the data directory's admin-token file): {secret}"
+            );
         }
         None => eprintln!(
             "wolfe: Studio at http://{bound}/ (log in with a token: POST /api/v1/tokens as an admin)"
@@ -71,7 +73,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("wolfe.db").display());
         let store = Store::open(&url).await.unwrap();
-        let secret = first_admin_token(&store, dir.path()).await.unwrap().unwrap();
+        let secret = first_admin_token(&store, dir.path())
+            .await
+            .unwrap()
+            .unwrap();
         let (token, team) = store.authenticate(&secret).await.unwrap().unwrap();
         assert_eq!((token.role, team.name.as_str()), (Role::Admin, "default"));
         let again = first_admin_token(&store, dir.path()).await.unwrap();
@@ -80,7 +85,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("admin-token")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("admin-token"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

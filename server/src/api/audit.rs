@@ -33,5 +33,8 @@ pub async fn list(
         at: e.at,
         id: e.id.clone(),
     });
-    Ok(Json(views::page(rows.iter().map(views::audit).collect(), next)))
+    Ok(Json(views::page(
+        rows.iter().map(views::audit).collect(),
+        next,
+    )))
 }

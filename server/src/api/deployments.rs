@@ -78,7 +78,9 @@ pub async fn promote(
             )));
         }
     };
-    let runs_upstream = upstream.as_ref().is_some_and(|u| u.version_id == version.id);
+    let runs_upstream = upstream
+        .as_ref()
+        .is_some_and(|u| u.version_id == version.id);
     if !runs_upstream && !promotion.force {
         return Err(ApiError::conflict(format!(
             "version {} does not run in {previous}: promote it through {previous} first \
@@ -86,7 +88,15 @@ pub async fn promote(
             version.number
         )));
     }
-    change(&state, &caller, &runbook, &promotion.to, &version, "promote").await
+    change(
+        &state,
+        &caller,
+        &runbook,
+        &promotion.to,
+        &version,
+        "promote",
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -164,7 +174,13 @@ async fn change(
     if changed {
         state
             .store
-            .set_deployment(&runbook.id, environment, &version.id, action, &caller.actor())
+            .set_deployment(
+                &runbook.id,
+                environment,
+                &version.id,
+                action,
+                &caller.actor(),
+            )
             .await?;
     }
     Ok(Json(json!({

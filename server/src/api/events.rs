@@ -38,7 +38,10 @@ pub async fn list(
         }
         "rejected" => {
             caller.require(Role::Admin)?;
-            state.store.rejected_events(after.as_ref(), limit + 1).await?
+            state
+                .store
+                .rejected_events(after.as_ref(), limit + 1)
+                .await?
         }
         other => {
             return Err(ApiError::invalid(format!(
@@ -50,5 +53,8 @@ pub async fn list(
         at: e.received_at,
         id: e.id.clone(),
     });
-    Ok(Json(views::page(rows.iter().map(views::event).collect(), next)))
+    Ok(Json(views::page(
+        rows.iter().map(views::event).collect(),
+        next,
+    )))
 }

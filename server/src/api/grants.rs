@@ -45,7 +45,9 @@ pub async fn update(
         .store
         .set_grant(&runbook.id, &environment, &normalized, &caller.actor())
         .await?;
-    Ok(Json(json!({"environment": environment, "grant": normalized})))
+    Ok(Json(
+        json!({"environment": environment, "grant": normalized}),
+    ))
 }
 
 pub async fn show_notifications(
@@ -59,7 +61,9 @@ pub async fn show_notifications(
         .store
         .failure_notifications(&runbook.id, &environment)
         .await?;
-    Ok(Json(json!({"environment": environment, "targets": targets})))
+    Ok(Json(
+        json!({"environment": environment, "targets": targets}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -93,5 +97,7 @@ pub async fn update_notifications(
         .store
         .set_failure_notifications(&runbook.id, &environment, &body.targets, &caller.actor())
         .await?;
-    Ok(Json(json!({"environment": environment, "targets": body.targets})))
+    Ok(Json(
+        json!({"environment": environment, "targets": body.targets}),
+    ))
 }

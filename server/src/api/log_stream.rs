@@ -85,7 +85,12 @@ async fn poll(p: &mut Progress) {
     };
     // Logs are read after the status, so a terminal status seen here has
     // all its attempts' logs in the store already.
-    let logs = p.state.store.execution_logs(&p.id).await.unwrap_or_default();
+    let logs = p
+        .state
+        .store
+        .execution_logs(&p.id)
+        .await
+        .unwrap_or_default();
     let status = execution.status.as_str().to_owned();
     if p.status.as_deref() != Some(&status) {
         p.pending

@@ -26,8 +26,8 @@ fn compile(spec: &Value) -> Result<CompiledRule, ApiError> {
         };
         ApiError::invalid(format!("invalid rule at `{field}`: {problem}")).with("field", field)
     };
-    let parsed = RuleSpec::from_json(&spec.to_string())
-        .map_err(|e| located(&e.location, e.problem))?;
+    let parsed =
+        RuleSpec::from_json(&spec.to_string()).map_err(|e| located(&e.location, e.problem))?;
     CompiledRule::compile(&parsed).map_err(|e| located(&e.location, e.problem))
 }
 
@@ -38,7 +38,9 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let rules = state.store.runbook_rules(&runbook.id).await?;
-    Ok(Json(json!({"items": rules.iter().map(views::rule).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"items": rules.iter().map(views::rule).collect::<Vec<_>>()}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -105,7 +107,9 @@ pub async fn update(
     let mut rule = lookup::rule(&state, &runbook, &id).await?;
     caller.require(state.role_to_change(&rule.environment))?;
     if change.spec.is_none() && change.enabled.is_none() {
-        return Err(ApiError::invalid("nothing to change: give spec and/or enabled"));
+        return Err(ApiError::invalid(
+            "nothing to change: give spec and/or enabled",
+        ));
     }
     if let Some(spec) = change.spec {
         compile(&spec)?;

@@ -15,10 +15,7 @@ use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
 
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let runbooks = state.store.team_runbooks(&caller.team.id).await?;
     let mut last: HashMap<(String, String), Value> = HashMap::new();
     for outcome in state.store.last_outcomes(&caller.team.id).await? {

@@ -16,10 +16,7 @@ use crate::{ApiError, AppState};
 
 const MAX_SECRET_BYTES: usize = 64 << 10;
 
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let names = state.store.secret_names(&caller.team.id).await?;
     let items: Vec<Value> = names
         .iter()
@@ -58,10 +55,10 @@ pub async fn put(
     caller.require(Role::Operator)?;
     check_secret_name(&name)?;
     if secret.value.len() > MAX_SECRET_BYTES {
-        return Err(ApiError::invalid(format!(
-            "value exceeds {MAX_SECRET_BYTES} bytes"
-        ))
-        .with("field", "value"));
+        return Err(
+            ApiError::invalid(format!("value exceeds {MAX_SECRET_BYTES} bytes"))
+                .with("field", "value"),
+        );
     }
     let cipher = state.secrets.as_ref().ok_or_else(|| {
         ApiError::unavailable("no secrets_key is configured: secrets cannot be stored")
@@ -93,7 +90,9 @@ pub async fn delete(
         .iter()
         .any(|s| s.environment == environment && s.name == name);
     if !exists {
-        return Err(ApiError::not_found(format!("secret {name:?} in {environment}")));
+        return Err(ApiError::not_found(format!(
+            "secret {name:?} in {environment}"
+        )));
     }
     caller.require(Role::Operator)?;
     state

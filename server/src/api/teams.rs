@@ -21,7 +21,9 @@ pub async fn show(caller: Caller, Path(name): Path<String>) -> Result<Json<Value
     if name != caller.team.name {
         return Err(ApiError::not_found(format!("team {name:?}")));
     }
-    Ok(Json(json!({"id": caller.team.id, "name": caller.team.name})))
+    Ok(Json(
+        json!({"id": caller.team.id, "name": caller.team.name}),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -13,13 +13,12 @@ use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
 
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.require(Role::Admin)?;
     let tokens = state.store.tokens(&caller.team.id).await?;
-    Ok(Json(json!({"items": tokens.iter().map(views::token).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"items": tokens.iter().map(views::token).collect::<Vec<_>>()}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -76,6 +75,8 @@ pub async fn revoke(
     {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::conflict(format!("token {id:?} is already revoked")))
+        Err(ApiError::conflict(format!(
+            "token {id:?} is already revoked"
+        )))
     }
 }

@@ -101,7 +101,10 @@ pub async fn create(
         crate::body::parse_field::<Grant>(capabilities, "capabilities")
             .map_err(|e| e.with("file", "wolfe.toml"))?;
     }
-    state.store.put_artifact(&built.sha256, &built.bytes).await?;
+    state
+        .store
+        .put_artifact(&built.sha256, &built.bytes)
+        .await?;
     let actor = caller.actor();
     let version = state
         .store

@@ -21,7 +21,14 @@ struct Case {
     alpha_only: bool,
 }
 
-fn case(method: Method, uri: &str, body: Option<Value>, role: Role, success: u16, alpha_only: bool) -> Case {
+fn case(
+    method: Method,
+    uri: &str,
+    body: Option<Value>,
+    role: Role,
+    success: u16,
+    alpha_only: bool,
+) -> Case {
     Case {
         method,
         uri: uri.to_owned(),
@@ -42,50 +49,248 @@ fn cases(h: &Harness) -> Vec<Case> {
     vec![
         case(M::GET, "/api/v1/whoami", None, Viewer, 200, false),
         case(M::GET, "/api/v1/teams", None, Viewer, 200, false),
-        case(M::POST, "/api/v1/teams", Some(json!({"name": "gamma"})), Admin, 201, false),
+        case(
+            M::POST,
+            "/api/v1/teams",
+            Some(json!({"name": "gamma"})),
+            Admin,
+            201,
+            false,
+        ),
         case(M::GET, "/api/v1/teams/alpha", None, Viewer, 200, true),
         case(M::GET, "/api/v1/tokens", None, Admin, 200, false),
-        case(M::POST, "/api/v1/tokens", Some(json!({"name": "ci", "role": "author"})), Admin, 201, false),
-        case(M::DELETE, &format!("/api/v1/tokens/{}", h.spare_token_id), None, Admin, 204, true),
+        case(
+            M::POST,
+            "/api/v1/tokens",
+            Some(json!({"name": "ci", "role": "author"})),
+            Admin,
+            201,
+            false,
+        ),
+        case(
+            M::DELETE,
+            &format!("/api/v1/tokens/{}", h.spare_token_id),
+            None,
+            Admin,
+            204,
+            true,
+        ),
         case(M::GET, "/api/v1/runbooks", None, Viewer, 200, false),
-        case(M::POST, "/api/v1/runbooks", Some(json!({"name": "new-one"})), Author, 201, false),
+        case(
+            M::POST,
+            "/api/v1/runbooks",
+            Some(json!({"name": "new-one"})),
+            Author,
+            201,
+            false,
+        ),
         case(M::GET, rb, None, Viewer, 200, true),
-        case(M::PATCH, rb, Some(json!({"description": "pays"})), Author, 200, true),
+        case(
+            M::PATCH,
+            rb,
+            Some(json!({"description": "pays"})),
+            Author,
+            200,
+            true,
+        ),
         case(M::GET, &format!("{rb}/quotas"), None, Viewer, 200, true),
-        case(M::PUT, &format!("{rb}/quotas"), Some(json!({"max_attempts": 2, "concurrency_limit": 3, "quotas": {"timeout": "5s"}})), Operator, 200, true),
+        case(
+            M::PUT,
+            &format!("{rb}/quotas"),
+            Some(json!({"max_attempts": 2, "concurrency_limit": 3, "quotas": {"timeout": "5s"}})),
+            Operator,
+            200,
+            true,
+        ),
         case(M::GET, &format!("{rb}/versions"), None, Viewer, 200, true),
-        case(M::POST, &format!("{rb}/versions"), Some(sources::save(sources::ECHO, "echo")), Author, 201, true),
+        case(
+            M::POST,
+            &format!("{rb}/versions"),
+            Some(sources::save(sources::ECHO, "echo")),
+            Author,
+            201,
+            true,
+        ),
         case(M::GET, &format!("{rb}/versions/1"), None, Viewer, 200, true),
-        case(M::GET, &format!("{rb}/deployments"), None, Viewer, 200, true),
-        case(M::POST, &format!("{rb}/promote"), Some(json!({"to": "test"})), Author, 200, true),
-        case(M::POST, &format!("{rb}/promote"), Some(json!({"to": "prod"})), Operator, 200, true),
-        case(M::POST, &format!("{rb}/promote"), Some(json!({"to": "test", "version": 1, "force": true})), Operator, 200, true),
-        case(M::POST, &format!("{rb}/rollback"), Some(json!({"environment": "dev"})), Author, 200, true),
+        case(
+            M::GET,
+            &format!("{rb}/deployments"),
+            None,
+            Viewer,
+            200,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/promote"),
+            Some(json!({"to": "test"})),
+            Author,
+            200,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/promote"),
+            Some(json!({"to": "prod"})),
+            Operator,
+            200,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/promote"),
+            Some(json!({"to": "test", "version": 1, "force": true})),
+            Operator,
+            200,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/rollback"),
+            Some(json!({"environment": "dev"})),
+            Author,
+            200,
+            true,
+        ),
         case(M::GET, &format!("{rb}/rules"), None, Viewer, 200, true),
-        case(M::POST, &format!("{rb}/rules"), Some(json!({"name": "r2", "environment": "dev", "spec": spec})), Author, 201, true),
-        case(M::POST, &format!("{rb}/rules"), Some(json!({"name": "r3", "environment": "prod", "spec": spec})), Operator, 201, true),
-        case(M::POST, &format!("{rb}/rules/test"), Some(json!({"spec": spec, "event": {"source": "alertmanager", "kind": "alert.firing"}})), Viewer, 200, true),
+        case(
+            M::POST,
+            &format!("{rb}/rules"),
+            Some(json!({"name": "r2", "environment": "dev", "spec": spec})),
+            Author,
+            201,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/rules"),
+            Some(json!({"name": "r3", "environment": "prod", "spec": spec})),
+            Operator,
+            201,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/rules/test"),
+            Some(
+                json!({"spec": spec, "event": {"source": "alertmanager", "kind": "alert.firing"}}),
+            ),
+            Viewer,
+            200,
+            true,
+        ),
         case(M::GET, &rule, None, Viewer, 200, true),
-        case(M::PUT, &rule, Some(json!({"enabled": false})), Author, 200, true),
+        case(
+            M::PUT,
+            &rule,
+            Some(json!({"enabled": false})),
+            Author,
+            200,
+            true,
+        ),
         case(M::DELETE, &rule, None, Author, 204, true),
         case(M::GET, &format!("{rb}/grants/dev"), None, Viewer, 200, true),
-        case(M::PUT, &format!("{rb}/grants/dev"), Some(json!({"kv": "runbook"})), Operator, 200, true),
-        case(M::GET, &format!("{rb}/failure-notifications/dev"), None, Viewer, 200, true),
-        case(M::PUT, &format!("{rb}/failure-notifications/dev"), Some(json!({"targets": ["oncall"]})), Operator, 200, true),
-        case(M::POST, &format!("{rb}/runs"), Some(json!({"environment": "dev"})), Author, 202, true),
-        case(M::POST, &format!("{rb}/runs"), Some(json!({"environment": "prod", "dry_run": true})), Operator, 202, true),
-        case(M::POST, "/api/v1/runs", Some(json!({"runbook": "checkout", "environment": "dev"})), Author, 202, true),
+        case(
+            M::PUT,
+            &format!("{rb}/grants/dev"),
+            Some(json!({"kv": "runbook"})),
+            Operator,
+            200,
+            true,
+        ),
+        case(
+            M::GET,
+            &format!("{rb}/failure-notifications/dev"),
+            None,
+            Viewer,
+            200,
+            true,
+        ),
+        case(
+            M::PUT,
+            &format!("{rb}/failure-notifications/dev"),
+            Some(json!({"targets": ["oncall"]})),
+            Operator,
+            200,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/runs"),
+            Some(json!({"environment": "dev"})),
+            Author,
+            202,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/runs"),
+            Some(json!({"environment": "prod", "dry_run": true})),
+            Operator,
+            202,
+            true,
+        ),
+        case(
+            M::POST,
+            "/api/v1/runs",
+            Some(json!({"runbook": "checkout", "environment": "dev"})),
+            Author,
+            202,
+            true,
+        ),
         case(M::GET, "/api/v1/secrets", None, Viewer, 200, false),
-        case(M::PUT, "/api/v1/secrets/dev/api-key", Some(json!({"value": "v"})), Operator, 204, false),
-        case(M::DELETE, "/api/v1/secrets/dev/db-password", None, Operator, 204, true),
+        case(
+            M::PUT,
+            "/api/v1/secrets/dev/api-key",
+            Some(json!({"value": "v"})),
+            Operator,
+            204,
+            false,
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/secrets/dev/db-password",
+            None,
+            Operator,
+            204,
+            true,
+        ),
         case(M::GET, "/api/v1/executions", None, Viewer, 200, false),
-        case(M::GET, "/api/v1/executions?runbook=checkout", None, Viewer, 200, true),
+        case(
+            M::GET,
+            "/api/v1/executions?runbook=checkout",
+            None,
+            Viewer,
+            200,
+            true,
+        ),
         case(M::GET, &execution, None, Viewer, 200, true),
-        case(M::GET, &format!("{execution}/logs/stream"), None, Viewer, 200, true),
+        case(
+            M::GET,
+            &format!("{execution}/logs/stream"),
+            None,
+            Viewer,
+            200,
+            true,
+        ),
         case(M::GET, "/api/v1/events", None, Viewer, 200, false),
-        case(M::GET, "/api/v1/events?status=rejected", None, Admin, 200, false),
+        case(
+            M::GET,
+            "/api/v1/events?status=rejected",
+            None,
+            Admin,
+            200,
+            false,
+        ),
         case(M::GET, "/api/v1/kv/dev", None, Viewer, 200, false),
-        case(M::GET, "/api/v1/kv/dev?runbook=checkout", None, Viewer, 200, true),
+        case(
+            M::GET,
+            "/api/v1/kv/dev?runbook=checkout",
+            None,
+            Viewer,
+            200,
+            true,
+        ),
         case(M::GET, "/api/v1/audit", None, Viewer, 200, false),
     ]
 }
@@ -104,7 +309,11 @@ pub async fn every_route_enforces_token_team_and_role(h: Harness) {
         };
 
         let (status, body) = send(None).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what} without a token: {body}");
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{what} without a token: {body}"
+        );
         assert_eq!(code(&body), "unauthorized");
         let (status, _) = send(Some("wolfe_not-a-token".into())).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what} with a bad token");
@@ -112,18 +321,30 @@ pub async fn every_route_enforces_token_team_and_role(h: Harness) {
         if case.alpha_only {
             for role in [Role::Viewer, Role::Admin] {
                 let (status, body) = send(Some(h.token("beta", role).into())).await;
-                assert_eq!(status, StatusCode::NOT_FOUND, "{what} as beta {role:?}: {body}");
+                assert_eq!(
+                    status,
+                    StatusCode::NOT_FOUND,
+                    "{what} as beta {role:?}: {body}"
+                );
                 assert_eq!(code(&body), "not_found", "{what}");
             }
         }
         if let Some(weaker) = weaker(case.role) {
             let (status, body) = send(Some(h.token("alpha", weaker).into())).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{what} as alpha {weaker:?}: {body}");
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "{what} as alpha {weaker:?}: {body}"
+            );
             assert_eq!(code(&body), "forbidden");
             assert_eq!(body["error"]["required_role"], case.role.as_str(), "{what}");
         }
         let (status, body) = send(Some(h.token("alpha", case.role).into())).await;
-        assert_eq!(status, case.success, "{what} as alpha {:?}: {body}", case.role);
+        assert_eq!(
+            status, case.success,
+            "{what} as alpha {:?}: {body}",
+            case.role
+        );
     }
     h.stop().await;
 }
@@ -132,10 +353,7 @@ pub async fn every_route_enforces_token_team_and_role(h: Harness) {
 fn fits(pattern: &str, uri: &str) -> bool {
     let path = uri.split('?').next().unwrap();
     let (a, b): (Vec<_>, Vec<_>) = (pattern.split('/').collect(), path.split('/').collect());
-    a.len() == b.len()
-        && a.iter()
-            .zip(&b)
-            .all(|(p, s)| p.starts_with('{') || p == s)
+    a.len() == b.len() && a.iter().zip(&b).all(|(p, s)| p.starts_with('{') || p == s)
 }
 
 pub async fn the_access_table_covers_every_authenticated_route(h: Harness) {
@@ -154,7 +372,11 @@ pub async fn the_access_table_covers_every_authenticated_route(h: Harness) {
                     .min_by_key(|r| r.path.matches('{').count())
                     .is_some_and(|best| best.path == route.path)
         });
-        assert!(covered, "{} {} has no access case", route.method, route.path);
+        assert!(
+            covered,
+            "{} {} has no access case",
+            route.method, route.path
+        );
     }
     h.stop().await;
 }

@@ -12,7 +12,13 @@ use wolfe_store::{HostCall, NewExecution, Role};
 use crate::harness::{Harness, code, message};
 
 async fn list(h: &Harness, query: &str) -> (StatusCode, Value) {
-    h.alpha(Role::Viewer, Method::GET, &format!("/api/v1/executions{query}"), None).await
+    h.alpha(
+        Role::Viewer,
+        Method::GET,
+        &format!("/api/v1/executions{query}"),
+        None,
+    )
+    .await
 }
 
 /// Every page of a query, following `next_cursor`.
@@ -62,7 +68,10 @@ pub async fn executions_filter_and_page_by_cursor(h: Harness) {
     }
 
     let pages = all_pages(&h, "?limit=10").await;
-    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), vec![10, 10, 10, 5]);
+    assert_eq!(
+        pages.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![10, 10, 10, 5]
+    );
     let rows: Vec<&Value> = pages.iter().flatten().collect();
     let ids: HashSet<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 35, "no row twice across pages");
@@ -70,20 +79,41 @@ pub async fn executions_filter_and_page_by_cursor(h: Harness) {
         .iter()
         .map(|r| (r["queued_at"].as_i64().unwrap(), r["id"].as_str().unwrap()))
         .collect();
-    assert!(keys.windows(2).all(|w| w[0] > w[1]), "newest first, strictly");
+    assert!(
+        keys.windows(2).all(|w| w[0] > w[1]),
+        "newest first, strictly"
+    );
 
-    let test_only: usize = all_pages(&h, "?environment=test&limit=4").await.iter().map(Vec::len).sum();
+    let test_only: usize = all_pages(&h, "?environment=test&limit=4")
+        .await
+        .iter()
+        .map(Vec::len)
+        .sum();
     assert_eq!(test_only, 10);
     let (_, page) = list(&h, "?status=cancelled&limit=500").await;
-    let got: HashSet<&str> = page["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let got: HashSet<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(got, cancelled.iter().map(|s| s.as_str()).collect());
     let (_, page) = list(&h, "?runbook=checkout&environment=dev&status=queued").await;
-    assert_eq!(page["items"].as_array().unwrap().len(), 25 - cancelled.len());
+    assert_eq!(
+        page["items"].as_array().unwrap().len(),
+        25 - cancelled.len()
+    );
 
     // Time range: since is inclusive, until exclusive.
     let newest = keys[0].0;
     let (_, page) = list(&h, &format!("?since={newest}&limit=500")).await;
-    assert!(page["items"].as_array().unwrap().iter().all(|r| r["queued_at"].as_i64().unwrap() >= newest));
+    assert!(
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["queued_at"].as_i64().unwrap() >= newest)
+    );
     let (_, page) = list(&h, &format!("?until={newest}&limit=500")).await;
     assert_eq!(
         page["items"].as_array().unwrap().len(),
@@ -92,11 +122,21 @@ pub async fn executions_filter_and_page_by_cursor(h: Harness) {
 
     // Another team sees none of them, and cannot filter by alpha's runbook.
     let (_, beta) = h
-        .call(Method::GET, "/api/v1/executions", Some(h.token("beta", Role::Viewer)), None)
+        .call(
+            Method::GET,
+            "/api/v1/executions",
+            Some(h.token("beta", Role::Viewer)),
+            None,
+        )
         .await;
     assert_eq!(beta["items"], json!([]));
     let (status, _) = h
-        .call(Method::GET, "/api/v1/executions?runbook=checkout", Some(h.token("beta", Role::Viewer)), None)
+        .call(
+            Method::GET,
+            "/api/v1/executions?runbook=checkout",
+            Some(h.token("beta", Role::Viewer)),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -144,7 +184,14 @@ pub async fn execution_detail_has_attempts_events_logs_and_host_calls(mut h: Har
         .await
         .unwrap();
 
-    let (status, detail) = h.alpha(Role::Viewer, Method::GET, &format!("/api/v1/executions/{id}"), None).await;
+    let (status, detail) = h
+        .alpha(
+            Role::Viewer,
+            Method::GET,
+            &format!("/api/v1/executions/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(detail["status"], "succeeded", "{detail}");
     assert_eq!(detail["output"], "flooded");
@@ -153,8 +200,14 @@ pub async fn execution_detail_has_attempts_events_logs_and_host_calls(mut h: Har
     assert_eq!(detail["events"][0]["payload"], json!({"alert": "disk"}));
     assert_eq!(detail["events"][0]["source"], "manual");
     let call = &detail["host_calls"][0];
-    assert_eq!((call["interface"].clone(), call["operation"].clone(), call["outcome"].clone()),
-               (json!("kv"), json!("set"), json!("succeeded")));
+    assert_eq!(
+        (
+            call["interface"].clone(),
+            call["operation"].clone(),
+            call["outcome"].clone()
+        ),
+        (json!("kv"), json!("set"), json!("succeeded"))
+    );
     assert!(detail["fuel_consumed"].as_i64().unwrap() > 0);
     assert!(detail["duration_ms"].as_i64().is_some());
     h.stop().await;
@@ -162,13 +215,20 @@ pub async fn execution_detail_has_attempts_events_logs_and_host_calls(mut h: Har
 
 pub async fn logs_stream_as_server_sent_events_until_the_end(mut h: Harness) {
     let (_, run) = h
-        .alpha(Role::Author, Method::POST, "/api/v1/runbooks/checkout/runs",
-               Some(json!({"environment": "dev", "params": {"mode": "log_flood", "lines": 3}})))
+        .alpha(
+            Role::Author,
+            Method::POST,
+            "/api/v1/runbooks/checkout/runs",
+            Some(json!({"environment": "dev", "params": {"mode": "log_flood", "lines": 3}})),
+        )
         .await;
     let id = run["execution_id"].as_str().unwrap().to_owned();
     // Subscribe while it is still queued, then let it run.
     let request = Request::get(format!("/api/v1/executions/{id}/logs/stream"))
-        .header("authorization", format!("Bearer {}", h.token("alpha", Role::Viewer)))
+        .header(
+            "authorization",
+            format!("Bearer {}", h.token("alpha", Role::Viewer)),
+        )
         .body(Body::empty())
         .unwrap();
     let response = h.router.clone().oneshot(request).await.unwrap();
@@ -192,10 +252,18 @@ pub async fn logs_stream_as_server_sent_events_until_the_end(mut h: Harness) {
     assert_eq!(events.last(), Some(&"end"), "{text}");
     assert!(text.contains("\"status\":\"queued\""), "{text}");
     assert!(text.contains("data: {\"status\":\"succeeded\"}"), "{text}");
-    assert!(text.contains("id: 1:0"), "log records carry attempt:seq ids: {text}");
+    assert!(
+        text.contains("id: 1:0"),
+        "log records carry attempt:seq ids: {text}"
+    );
 
     let (status, _) = h
-        .call(Method::GET, &format!("/api/v1/executions/{id}/logs/stream"), Some(h.token("beta", Role::Admin)), None)
+        .call(
+            Method::GET,
+            &format!("/api/v1/executions/{id}/logs/stream"),
+            Some(h.token("beta", Role::Admin)),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     h.stop().await;

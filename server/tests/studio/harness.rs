@@ -274,7 +274,12 @@ impl Harness {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             let (status, execution) = self
-                .alpha(Role::Viewer, Method::GET, &format!("/api/v1/executions/{id}"), None)
+                .alpha(
+                    Role::Viewer,
+                    Method::GET,
+                    &format!("/api/v1/executions/{id}"),
+                    None,
+                )
                 .await;
             assert_eq!(status, StatusCode::OK, "{execution}");
             if !["queued", "running"].contains(&execution["status"].as_str().unwrap()) {

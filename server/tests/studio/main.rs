@@ -53,8 +53,10 @@ mod sqlite_only {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_access_table_covers_every_authenticated_route() {
-        crate::access::the_access_table_covers_every_authenticated_route(Harness::start(None).await)
-            .await;
+        crate::access::the_access_table_covers_every_authenticated_route(
+            Harness::start(None).await,
+        )
+        .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -28,7 +28,9 @@ pub async fn the_openapi_document_lists_every_route(h: Harness) {
                 .collect();
             let in_path: Vec<&str> = wolfe_server::openapi::path_parameters(path).collect();
             assert_eq!(documented, in_path, "{method} {path}");
-            if let Some(reference) = operation.pointer("/requestBody/content/application~1json/schema/$ref") {
+            if let Some(reference) =
+                operation.pointer("/requestBody/content/application~1json/schema/$ref")
+            {
                 let name = reference.as_str().unwrap().rsplit('/').next().unwrap();
                 assert!(
                     document["components"]["schemas"].get(name).is_some(),
@@ -41,7 +43,8 @@ pub async fn the_openapi_document_lists_every_route(h: Harness) {
     for route in &routes {
         let item: &Value = &document["paths"][route.path];
         assert!(
-            item.get(route.method.as_str().to_ascii_lowercase()).is_some(),
+            item.get(route.method.as_str().to_ascii_lowercase())
+                .is_some(),
             "{} {} is routed but not documented",
             route.method,
             route.path
@@ -52,9 +55,21 @@ pub async fn the_openapi_document_lists_every_route(h: Harness) {
     for route in &routes {
         let uri = route.path.replace('{', "x").replace('}', "");
         let (status, _) = h.call(route.method.clone(), &uri, None, None).await;
-        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{} {}", route.method, route.path);
+        assert_ne!(
+            status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{} {}",
+            route.method,
+            route.path
+        );
         if route.role.is_some() {
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {}", route.method, route.path);
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{} {}",
+                route.method,
+                route.path
+            );
         }
     }
     h.stop().await;
