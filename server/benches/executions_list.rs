@@ -36,6 +36,11 @@ struct Scenario {
 }
 
 fn main() {
+    // Store errors (503s) say why; the bulk load's slow-statement warning does not matter.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::ERROR)
+        .init();
     let full = std::env::args().any(|a| a == "--bench");
     let count = if full { FULL } else { SMOKE };
     let tokio = tokio::runtime::Builder::new_multi_thread()
@@ -178,10 +183,11 @@ async fn first_page(router: &axum::Router, token: &str, query: &str) -> Value {
         .body(Body::empty())
         .unwrap();
     let response = router.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
         .await
         .unwrap();
+    assert_eq!(status, StatusCode::OK, "{query}: {}", String::from_utf8_lossy(&bytes));
     serde_json::from_slice(&bytes).unwrap()
 }
 

@@ -61,7 +61,9 @@ impl Store {
         query: &ExecutionQuery,
     ) -> Result<Vec<ExecutionRecord>, StoreError> {
         let mut filter = Filter::default();
-        filter.and("r.team_id = {}", Arg::Text(query.team_id.clone()));
+        // The join condition lives in WHERE: PostgreSQL takes no ON after
+        // CROSS JOIN (SQLite does).
+        filter.and("r.id = e.runbook_id AND r.team_id = {}", Arg::Text(query.team_id.clone()));
         if let Some(runbook) = &query.runbook_id {
             filter.and("e.runbook_id = {}", Arg::Text(runbook.clone()));
         }
@@ -80,7 +82,7 @@ impl Store {
         filter.after("e.queued_at", "e.id", query.after.as_ref());
         let limit = filter.arg(Arg::Int(query.limit));
         let sql = format!(
-            "SELECT {} FROM executions e CROSS JOIN runbooks r ON r.id = e.runbook_id {} \
+            "SELECT {} FROM executions e CROSS JOIN runbooks r {} \
              ORDER BY e.queued_at DESC, e.id DESC LIMIT {limit}",
             prefixed(EXECUTION_COLUMNS, "e"),
             filter.where_clause()
