@@ -65,6 +65,11 @@ pub fn echo_component() -> Vec<u8> {
 
 impl Harness {
     pub async fn start(url: Option<String>) -> Self {
+        // A 503 names its store error in the test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::ERROR)
+            .with_test_writer()
+            .try_init();
         let dir = tempfile::tempdir().unwrap();
         let url =
             url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("wolfe.db").display()));
