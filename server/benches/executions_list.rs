@@ -187,7 +187,12 @@ async fn first_page(router: &axum::Router, token: &str, query: &str) -> Value {
     let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
         .await
         .unwrap();
-    assert_eq!(status, StatusCode::OK, "{query}: {}", String::from_utf8_lossy(&bytes));
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{query}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
     serde_json::from_slice(&bytes).unwrap()
 }
 

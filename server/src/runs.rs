@@ -92,8 +92,8 @@ async fn start(
         .run_manually(
             &run.environment,
             &runbook.id,
-            run.payload,
-            run.params,
+            run.payload.clone(),
+            run.params.clone(),
             run.dry_run,
         )
         .await?
@@ -107,6 +107,18 @@ async fn start(
                 ),
             )
         })?;
+    let detail =
+        json!({"runbook": runbook.name, "environment": run.environment, "dry_run": run.dry_run});
+    state
+        .store
+        .record_audit(
+            &caller.team.id,
+            &caller.actor(),
+            "execution.run",
+            &format!("execution:{execution}"),
+            Some(&detail),
+        )
+        .await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"execution_id": execution, "dry_run": run.dry_run})),

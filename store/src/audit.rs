@@ -75,6 +75,27 @@ fn entry_from(row: &AnyRow) -> Result<AuditEntry, StoreError> {
 }
 
 impl Store {
+    /// Records something a team's member did that is not itself a stored
+    /// change (e.g. starting a manual run).
+    pub async fn record_audit(
+        &self,
+        team_id: &str,
+        actor: &str,
+        action: &str,
+        target: &str,
+        detail: Option<&serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        record(
+            &self.pool,
+            Owner::Team(team_id),
+            actor,
+            action,
+            target,
+            detail,
+        )
+        .await
+    }
+
     /// The most recent entries of every team, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let sql =

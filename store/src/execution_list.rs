@@ -63,7 +63,10 @@ impl Store {
         let mut filter = Filter::default();
         // The join condition lives in WHERE: PostgreSQL takes no ON after
         // CROSS JOIN (SQLite does).
-        filter.and("r.id = e.runbook_id AND r.team_id = {}", Arg::Text(query.team_id.clone()));
+        filter.and(
+            "r.id = e.runbook_id AND r.team_id = {}",
+            Arg::Text(query.team_id.clone()),
+        );
         if let Some(runbook) = &query.runbook_id {
             filter.and("e.runbook_id = {}", Arg::Text(runbook.clone()));
         }

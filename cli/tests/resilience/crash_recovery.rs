@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use wolfe_store::{ExecutionStatus, now_ms};
 
-use crate::harness::{API_TOKEN, LEASE, RunbookSpec, Scene, deliver, http, serial, wait_for};
+use crate::harness::{LEASE, RunbookSpec, Scene, deliver, http, serial, wait_for};
 
 /// How long the runbook sleeps: long enough to start the second engine and
 /// watch it leave the first one's lease alone before the kill.
@@ -131,7 +131,7 @@ fn sigkilled_mid_execution(url: impl FnOnce(&Path) -> String) {
         &b.address,
         "GET",
         &format!("/api/v1/executions/{id}"),
-        API_TOKEN,
+        &scene.seeded.viewer_token,
         b"",
     )
     .unwrap();

@@ -91,6 +91,8 @@ pub struct RunbookSpec {
 pub struct Seeded {
     pub runbook_id: String,
     pub rule_id: String,
+    /// A viewer token of the seeded team for the management API.
+    pub viewer_token: String,
 }
 
 /// Team, runbook (hostile-py), version deployed to dev, and a rule sending
@@ -110,9 +112,20 @@ fn seed(db: &Db, spec: &RunbookSpec) -> Seeded {
         let deployed = deployed_runbook(store, seed).await;
         let rule_spec = json!({"source": SOURCE, "kind": "event", "params": spec.params});
         let rule_id = rule(store, &deployed, "dev", "every-hook", rule_spec).await;
+        let viewer_token = store
+            .create_token(
+                &deployed.team_id,
+                "resilience",
+                wolfe_store::Role::Viewer,
+                "test",
+            )
+            .await
+            .unwrap()
+            .secret;
         Seeded {
             runbook_id: deployed.runbook_id,
             rule_id,
+            viewer_token,
         }
     })
 }

@@ -354,9 +354,15 @@ pub async fn secrets_are_write_only(h: Harness) {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     // Without a secrets key nothing can be stored, and the API says why.
-    let keyless = wolfe_server::app(wolfe_server::AppState::new(h.store.clone(), h.intake.clone()));
+    let keyless = wolfe_server::app(wolfe_server::AppState::new(
+        h.store.clone(),
+        h.intake.clone(),
+    ));
     let request = axum::http::Request::put("/api/v1/secrets/dev/k")
-        .header("authorization", format!("Bearer {}", h.token("alpha", Role::Operator)))
+        .header(
+            "authorization",
+            format!("Bearer {}", h.token("alpha", Role::Operator)),
+        )
         .body(axum::body::Body::from(r#"{"value": "v"}"#))
         .unwrap();
     let response = tower::ServiceExt::oneshot(keyless, request).await.unwrap();

@@ -194,6 +194,16 @@ pub async fn saving_source_builds_a_version_that_runs_then_promotes(mut h: Harne
         (json!("prod"), json!(true))
     );
 
+    let (_, audit) = h
+        .alpha(Role::Viewer, Method::GET, "/api/v1/audit?limit=1", None)
+        .await;
+    assert_eq!(
+        audit["items"][0]["action"], "execution.run",
+        "who ran what is audited"
+    );
+    assert_eq!(audit["items"][0]["actor"], "alpha/operator");
+    assert_eq!(audit["items"][0]["detail"]["dry_run"], true);
+
     // The listing shows each environment's version and last outcome.
     let (_, list) = h
         .alpha(Role::Viewer, Method::GET, "/api/v1/runbooks", None)
