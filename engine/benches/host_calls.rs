@@ -68,7 +68,11 @@ impl Bench {
         assert_eq!(result.outcome, Outcome::Succeeded, "{:?}", result.failure);
         let results = result.output.expect("output")["results"].clone();
         assert!(
-            results.as_array().unwrap().iter().all(|r| r.get("ok").is_some()),
+            results
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r.get("ok").is_some()),
             "every call succeeds: {results}"
         );
         elapsed
@@ -165,7 +169,10 @@ fn main() {
         let path = wolfe_testkit::built(&wolfe_testkit::guest_dir(guest));
         runtime.load_file(&path).expect("probe loads")
     };
-    let probes = [("Python", load("api-probe-py")), ("Rust", load("api-probe-rust"))];
+    let probes = [
+        ("Python", load("api-probe-py")),
+        ("Rust", load("api-probe-rust")),
+    ];
 
     println!("| runbook | measure | result | target |");
     println!("|---|---|---|---|");
@@ -174,7 +181,11 @@ fn main() {
         let one = bench.median(probe, &kv_get(1), repeats);
         let many = bench.median(probe, &kv_get(MANY), repeats);
         let per_call = many.saturating_sub(one) / (MANY as u32 - 1);
-        let verdict = if per_call <= CALL_OVERHEAD_TARGET { "met" } else { "MISSED" };
+        let verdict = if per_call <= CALL_OVERHEAD_TARGET {
+            "met"
+        } else {
+            "MISSED"
+        };
         println!(
             "| {language} probe | one host call (kv.get, no I/O), guest → host → guest | {} | ≤ {} ({verdict}) |",
             micros(per_call),

@@ -91,7 +91,11 @@ async fn dry_run_emits_nothing() {
     let granted = grant(json!({"events": ["chain.*"]}));
     for probe in PROBES {
         let run = h.dry_run(probe, &granted, &[emit("chain.next")]).await;
-        assert_eq!(ok(&run.only()), json!({"id": "", "simulated": true}), "{probe:?}");
+        assert_eq!(
+            ok(&run.only()),
+            json!({"id": "", "simulated": true}),
+            "{probe:?}"
+        );
         let audit = h.audit(&run.execution_id).await;
         assert_eq!(audit[0].outcome, "simulated");
     }
