@@ -4,8 +4,10 @@
 //! - `POST /api/v1/events/{source}`: webhook sensor (per-source auth).
 //! - `POST /api/v1/runs`: run a runbook by hand (API token).
 //! - `GET  /api/v1/executions/{id}`: an execution with its events and logs (API token).
+//! - `POST /api/v1/executions/{id}/cancel`: cancel a queued or running execution (API token).
 //! - `GET  /healthz`.
 
+mod cancel;
 mod error;
 mod events;
 mod executions;
@@ -23,6 +25,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/events/{source}", post(events::receive))
         .route("/api/v1/runs", post(runs::create))
         .route("/api/v1/executions/{id}", get(executions::show))
+        .route("/api/v1/executions/{id}/cancel", post(cancel::cancel))
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)
 }

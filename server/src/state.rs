@@ -8,6 +8,9 @@ use wolfe_store::Store;
 
 use crate::ApiError;
 
+/// The audit log's name for whoever holds the API token.
+pub const API_TOKEN_ACTOR: &str = "api-token";
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -20,8 +23,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Checks the API bearer token in constant time.
-    pub fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+    /// Checks the API bearer token in constant time and returns who the
+    /// caller is, for the audit log. There is one API token so far, so its
+    /// holder is `api-token`; per-person tokens will name their owner.
+    pub fn authorize(&self, headers: &HeaderMap) -> Result<String, ApiError> {
         let presented = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
@@ -31,7 +36,7 @@ impl AppState {
             })
             .ok_or_else(|| ApiError::unauthorized("missing bearer token"))?;
         if bool::from(presented.as_bytes().ct_eq(self.api_token.as_bytes())) {
-            Ok(())
+            Ok(API_TOKEN_ACTOR.to_owned())
         } else {
             Err(ApiError::unauthorized("invalid bearer token"))
         }

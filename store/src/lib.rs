@@ -16,9 +16,11 @@ mod grants;
 mod host_calls;
 mod kv;
 mod open;
+mod rule_errors;
 mod rules;
 mod runbooks;
 mod secrets;
+mod sql;
 mod teams;
 mod timers;
 
@@ -27,10 +29,12 @@ pub use clock::now_ms;
 pub use error::StoreError;
 pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
 pub use executions::{
-    Claimed, Correlation, ExecutionRecord, ExecutionStatus, Finished, LogLine, NewExecution,
+    Cancelled, Claimed, Correlation, ExecutionRecord, ExecutionStatus, Finished, HeldLease,
+    LogLine, NewExecution,
 };
 pub use host_calls::HostCall;
 pub use open::{Backend, Store};
+pub use rule_errors::{NewRuleError, RuleErrorRecord};
 pub use rules::{NewRule, RuleRecord};
 pub use runbooks::{Deployment, NewRunbook, NewVersion, Runbook, Version};
 pub use secrets::{BadMasterKey, SecretCipher};

@@ -58,7 +58,7 @@ impl Store {
         )
         .bind(environment)
         .bind(1_i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.into_iter()
             .map(|row| {
