@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
 use wasmtime::{Store, Trap, UpdateDeadline};
 
 use wolfe_host_apis::bindings::{Context, Event, Failure as WitFailure};
@@ -63,11 +64,32 @@ impl Runtime {
         quotas: &Quotas,
         host: HostContext,
     ) -> Result<ExecutionResult, RequestError> {
-        self.check_quotas(quotas)?;
-        // Bounded by the pool size; waiting here is the back-pressure.
-        let _slot = self.slots.acquire().await.expect("semaphore never closed");
+        let never = CancellationToken::new();
+        self.execute_cancellable(runbook, request, quotas, host, &never)
+            .await
+    }
 
+    /// Like [`Runtime::execute_with`], stopped early when `cancel` fires:
+    /// the guest is dropped at its next yield (every epoch tick while wasm
+    /// runs, at once while it waits in the host) and the result says
+    /// [`Outcome::Cancelled`], with the logs written until then.
+    pub async fn execute_cancellable(
+        &self,
+        runbook: &LoadedRunbook,
+        request: &ExecutionRequest,
+        quotas: &Quotas,
+        host: HostContext,
+        cancel: &CancellationToken,
+    ) -> Result<ExecutionResult, RequestError> {
+        self.check_quotas(quotas)?;
         let started = Instant::now();
+        // Bounded by the pool size; waiting here is the back-pressure.
+        let _slot = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Ok(cancelled_before_start(started)),
+            slot = self.slots.acquire() => slot.expect("semaphore never closed"),
+        };
+
         let deadline = started + quotas.timeout;
         let redactor = host.redactor.clone();
         let limits = LogLimits {
@@ -105,16 +127,22 @@ impl Runtime {
                 .await
         };
         // The epoch callback only fires while wasm runs; a guest blocked in
-        // a host wait (e.g. a WASI sleep) is cut off here instead.
-        let called = tokio::time::timeout_at(deadline.into(), call).await;
+        // a host wait (e.g. a WASI sleep) is cut off here instead. Dropping
+        // the call future (deadline or cancel) unwinds the guest's fiber.
+        let called = tokio::select! {
+            biased;
+            () = cancel.cancelled() => None,
+            called = tokio::time::timeout_at(deadline.into(), call) => Some(called),
+        };
         io.stdout.finish();
         io.stderr.finish();
 
         let fuel_left = store.get_fuel().unwrap_or(0);
         let limiter = &store.data().limiter;
         let (outcome, mut output, mut failure) = match called {
-            Err(_elapsed) => timed_out(quotas),
-            Ok(result) => classify(result, limiter, quotas),
+            None => cancelled(),
+            Some(Err(_elapsed)) => timed_out(quotas),
+            Some(Ok(result)) => classify(result, limiter, quotas),
         };
         // Secrets the runbook read never leave in what it returns.
         if let Some(output) = output.as_mut() {
@@ -161,6 +189,26 @@ impl Runtime {
 }
 
 type Classified = (Outcome, Option<serde_json::Value>, Option<Failure>);
+
+fn cancelled() -> Classified {
+    let message = "cancelled while running".to_owned();
+    (Outcome::Cancelled, None, Some(failure(message, None)))
+}
+
+/// Cancelled while waiting for a free execution slot: nothing ran.
+fn cancelled_before_start(started: Instant) -> ExecutionResult {
+    let (outcome, output, failure) = cancelled();
+    ExecutionResult {
+        outcome,
+        output,
+        failure,
+        logs: Default::default(),
+        fuel_consumed: 0,
+        peak_memory_bytes: 0,
+        wall_time: started.elapsed(),
+        instantiation_time: Duration::ZERO,
+    }
+}
 
 fn timed_out(quotas: &Quotas) -> Classified {
     let message = format!(

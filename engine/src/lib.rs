@@ -25,5 +25,7 @@ pub use outcome::{ExecutionResult, Failure, Outcome};
 pub use quotas::Quotas;
 pub use request::{EventInput, ExecutionContext, ExecutionRequest};
 pub use runtime::{LoadError, LoadedRunbook, Runtime};
+/// Stops an execution from outside; see [`Runtime::execute_cancellable`].
+pub use tokio_util::sync::CancellationToken;
 pub use wolfe_host_apis::log::{CapturedLog, LogLevel, LogRecord, LogStream};
 pub use wolfe_host_apis::{CallerIdentity, Grant, HostContext, Services};

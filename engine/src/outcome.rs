@@ -23,6 +23,8 @@ pub enum Outcome {
     Crashed,
     /// The output was larger than the quota allows.
     OutputTooLarge,
+    /// Stopped from outside (an operator cancelled it) before it ended.
+    Cancelled,
 }
 
 impl Outcome {
@@ -35,6 +37,7 @@ impl Outcome {
             Self::TimedOut => "timed_out",
             Self::Crashed => "crashed",
             Self::OutputTooLarge => "output_too_large",
+            Self::Cancelled => "cancelled",
         }
     }
 

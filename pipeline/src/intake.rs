@@ -11,7 +11,8 @@ use tokio::sync::Notify;
 use wolfe_ingest::{IngestError, NormalizedEvent, SourceConfig};
 use wolfe_rules::EventView;
 use wolfe_store::{
-    Accepted, Correlation, NewEvent, NewExecution, RejectedEvent, Store, StoreError, new_id, now_ms,
+    Accepted, Correlation, NewEvent, NewExecution, NewRuleError, RejectedEvent, Store, StoreError,
+    new_id, now_ms,
 };
 
 use crate::rule_set::RuleSet;
@@ -152,6 +153,7 @@ impl Intake {
             payload: &event.payload,
         };
         let mut planned = Vec::new();
+        let mut rule_errors = Vec::new();
         for rule in self.rules.for_environment(environment).await?.iter() {
             match rule.compiled.evaluate(&view) {
                 Ok(Some(matched)) => planned.push(NewExecution {
@@ -167,15 +169,23 @@ impl Intake {
                     }),
                 }),
                 Ok(None) => {}
-                Err(error) => tracing::warn!(
-                    rule = %rule.record.name, event = %id,
-                    "rule matched but its parameters could not be mapped: {error}"
-                ),
+                Err(error) => {
+                    // Recorded with the event, so an operator sees why a
+                    // matching event ran nothing.
+                    tracing::warn!(
+                        rule = %rule.record.name, event = %id,
+                        "rule matched but its parameters could not be mapped: {error}"
+                    );
+                    rule_errors.push(NewRuleError {
+                        rule_id: rule.record.id.clone(),
+                        message: error.to_string(),
+                    });
+                }
             }
         }
         let accepted = self
             .store
-            .accept_event(
+            .accept_event_with_errors(
                 &NewEvent {
                     id: id.clone(),
                     environment: environment.to_owned(),
@@ -188,6 +198,7 @@ impl Intake {
                     emitted_by: origin.map(|o| o.execution_id),
                 },
                 &planned,
+                &rule_errors,
             )
             .await?;
         if matches!(&accepted, Accepted::New { executions, .. } if !executions.is_empty()) {

@@ -10,6 +10,7 @@ pub mod engine;
 mod failure_notices;
 pub mod host;
 pub mod intake;
+mod leases;
 mod retry;
 pub mod rule_set;
 pub mod runner;

@@ -12,12 +12,13 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, OnceCell, Semaphore, watch};
 use wolfe_engine::{
-    EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, Grant, HostContext,
-    LoadedRunbook, Quotas, Runtime, Services, caller_of,
+    CancellationToken, EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, Grant,
+    HostContext, LoadedRunbook, Outcome, Quotas, Runtime, Services, caller_of,
 };
 use wolfe_store::{Claimed, Finished, LogLine, Store};
 
 use crate::failure_notices::send_failure_notices;
+use crate::leases::{InFlight, keep_leases};
 use crate::retry::with_backoff;
 
 /// How a runner behaves; the defaults suit one engine instance.
@@ -28,6 +29,9 @@ pub struct RunnerConfig {
     pub runner_id: String,
     pub lease: Duration,
     pub renew_every: Duration,
+    /// How often to check, between renewals, whether an execution in
+    /// flight was cancelled (or its lease lost), to stop it.
+    pub cancel_check: Duration,
     /// Executions this runner runs at once.
     pub max_in_flight: usize,
     /// How often to look for work when nothing woke the runner.
@@ -43,6 +47,7 @@ impl RunnerConfig {
             runner_id: runner_id.into(),
             lease: Duration::from_secs(30),
             renew_every: Duration::from_secs(10),
+            cancel_check: Duration::from_millis(500),
             max_in_flight: 16,
             poll_interval: Duration::from_millis(200),
             public_url: "http://127.0.0.1:8080".into(),
@@ -51,14 +56,16 @@ impl RunnerConfig {
 }
 
 pub struct Runner {
-    store: Store,
+    pub(crate) store: Store,
     runtime: Arc<Runtime>,
-    config: RunnerConfig,
+    pub(crate) config: RunnerConfig,
     /// Rung by intake in the same process when it queues work.
     wake: Arc<Notify>,
     /// What runbooks' host calls are served by.
     services: Arc<Services>,
     loaded: Mutex<HashMap<String, Arc<OnceCell<LoadedRunbook>>>>,
+    /// The executions running now, with their leases and cancel tokens.
+    pub(crate) in_flight: InFlight,
 }
 
 /// Why a claimed execution did not run.
@@ -85,63 +92,88 @@ impl Runner {
             wake,
             services,
             loaded: Mutex::default(),
+            in_flight: InFlight::default(),
         }
     }
 
     /// Claims and runs executions until `shutdown` turns true, then waits
     /// for the executions in flight to finish and record their results.
+    /// Free slots are filled by one batch claim; meanwhile one task keeps
+    /// every lease of the runner and stops what was cancelled.
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let slots = Arc::new(Semaphore::new(self.config.max_in_flight));
+        let (stop_keeping, keeping) = watch::channel(false);
+        let keeper = tokio::spawn(keep_leases(self.clone(), keeping));
         let mut failures = 0u32;
         while !*shutdown.borrow() {
-            let Ok(slot) = slots.clone().acquire_owned().await else {
+            let Ok(first) = slots.clone().acquire_owned().await else {
                 break;
             };
+            let mut free = vec![first];
+            while let Ok(slot) = slots.clone().try_acquire_owned() {
+                free.push(slot);
+            }
+            // Listen before claiming: work queued while the claim runs
+            // wakes the runner instead of waiting for the next poll.
+            let woken = self.wake.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
             let lease_ms = self.config.lease.as_millis() as i64;
+            let asked = free.len();
             match self
                 .store
-                .claim(&self.config.environment, &self.config.runner_id, lease_ms)
+                .claim_batch(
+                    &self.config.environment,
+                    &self.config.runner_id,
+                    lease_ms,
+                    asked,
+                )
                 .await
             {
-                Ok(Some(claimed)) => {
+                Ok(claimed) => {
                     failures = 0;
-                    let runner = self.clone();
-                    tokio::spawn(async move {
-                        runner.execute(claimed).await;
-                        drop(slot);
-                    });
-                    continue;
+                    let got = claimed.len();
+                    for (claimed, slot) in claimed.into_iter().zip(free.drain(..)) {
+                        let cancel = self.in_flight.insert(&claimed.id, claimed.attempt);
+                        let runner = self.clone();
+                        tokio::spawn(async move {
+                            runner.execute(claimed, cancel).await;
+                            drop(slot);
+                        });
+                    }
+                    if got == asked {
+                        // Every slot found work: there may be more.
+                        continue;
+                    }
                 }
-                Ok(None) => failures = 0,
                 Err(error) => {
                     failures += 1;
                     tracing::warn!(runner = %self.config.runner_id, "cannot claim work (store unavailable?), retrying: {error}");
                 }
             }
-            drop(slot);
+            drop(free);
             let idle = self.config.poll_interval * (1 << failures.min(5));
             tokio::select! {
-                _ = self.wake.notified() => {}
+                _ = woken => {}
                 _ = tokio::time::sleep(idle) => {}
                 _ = shutdown.changed() => {}
             }
         }
         // Graceful shutdown: every slot back means nothing is in flight.
         let _ = slots.acquire_many(self.config.max_in_flight as u32).await;
+        let _ = stop_keeping.send(true);
+        let _ = keeper.await;
     }
 
-    async fn execute(&self, claimed: Claimed) {
-        let (stop_renewing, renewing) = watch::channel(false);
-        let renewal = tokio::spawn(renew_lease(
-            self.store.clone(),
-            self.config.clone(),
-            claimed.id.clone(),
-            claimed.attempt,
-            renewing,
-        ));
-        let outcome = self.run_in_sandbox(&claimed).await;
-        let _ = stop_renewing.send(true);
-        let _ = renewal.await;
+    async fn execute(&self, claimed: Claimed, cancel: CancellationToken) {
+        let outcome = self.run_in_sandbox(&claimed, &cancel).await;
+        self.in_flight.remove(&claimed.id, claimed.attempt);
+        if matches!(&outcome, Ok(result) if result.outcome == Outcome::Cancelled) {
+            // Stopped because the execution was cancelled or its lease was
+            // lost: the row already says how it ended.
+            tracing::info!(execution = %claimed.id, attempt = claimed.attempt, "stopped: cancelled or lease lost");
+            return;
+        }
         let finished = match outcome {
             Ok(result) => finished_from(&claimed, &self.config.runner_id, &result),
             Err(NotRun::Unusable(message)) => {
@@ -179,7 +211,11 @@ impl Runner {
         }
     }
 
-    async fn run_in_sandbox(&self, claimed: &Claimed) -> Result<ExecutionResult, NotRun> {
+    async fn run_in_sandbox(
+        &self,
+        claimed: &Claimed,
+        cancel: &CancellationToken,
+    ) -> Result<ExecutionResult, NotRun> {
         let runbook = self.load(&claimed.artifact_sha256).await?;
         let quotas: Quotas = serde_json::from_value(claimed.quotas.clone())
             .map_err(|e| NotRun::Unusable(format!("the runbook's quotas are invalid: {e}")))?;
@@ -200,7 +236,7 @@ impl Runner {
             self.services.clone(),
         );
         self.runtime
-            .execute_with(&runbook, &request, &quotas, host)
+            .execute_cancellable(&runbook, &request, &quotas, host, cancel)
             .await
             .map_err(|e| NotRun::Unusable(e.to_string()))
     }
@@ -243,35 +279,6 @@ impl Runner {
         &self,
     ) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<LoadedRunbook>>>> {
         self.loaded.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-async fn renew_lease(
-    store: Store,
-    config: RunnerConfig,
-    id: String,
-    attempt: i64,
-    mut stop: watch::Receiver<bool>,
-) {
-    let lease_ms = config.lease.as_millis() as i64;
-    loop {
-        tokio::select! {
-            _ = stop.changed() => return,
-            _ = tokio::time::sleep(config.renew_every) => {}
-        }
-        match store
-            .renew_lease(&id, &config.runner_id, attempt, lease_ms)
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(execution = %id, "lease lost while running; its result will be discarded");
-                return;
-            }
-            Err(error) => {
-                tracing::warn!(execution = %id, "cannot renew lease, will retry: {error}")
-            }
-        }
     }
 }
 

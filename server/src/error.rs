@@ -10,6 +10,7 @@
 //! | `not_found` | 404 | no such thing *in the caller's team* (other teams' things included) |
 //! | `conflict` | 409 | the change contradicts the current state (name taken, nothing to promote, ...) |
 //! | `not_deployed` | 409 | nothing is deployed where a run was asked for |
+//! | `already_finished` | 409 | an execution to cancel had already ended |
 //! | `payload_too_large` | 413 | a webhook body over its source's limit |
 //! | `build_failed` | 422 | the source did not build; `file`, `line` and `log` say where |
 //! | `store_unavailable` | 503 | the database did not answer |

@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod builder;
+mod cancel;
 mod error;
 mod events;
 mod executions;

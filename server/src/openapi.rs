@@ -106,7 +106,7 @@ fn schemas() -> Value {
                 "properties": {
                     "code": {"type": "string", "enum": ["invalid_request", "malformed_event", "unauthorized",
                         "forbidden", "not_found", "conflict", "not_deployed", "payload_too_large",
-                        "build_failed", "store_unavailable", "unavailable"]},
+                        "build_failed", "already_finished", "store_unavailable", "unavailable"]},
                     "message": string(),
                     "field": {"type": "string", "description": "The offending field of the body"},
                     "file": {"type": "string", "description": "build_failed: the runbook file"},
@@ -153,6 +153,7 @@ fn schemas() -> Value {
         }},
         "Targets": object(&["targets"], json!({"targets": {"type": "array", "items": string()}})),
         "SecretValue": object(&["value"], json!({"value": string()})),
+        "CancelRequest": object(&[], json!({"reason": string()})),
         "Run": object(&["environment"], run),
         "RunRequest": object(&["runbook", "environment"], run_request),
         "WebhookBody": {"description": "The source's own format (Alertmanager, Atlas, generic JSON)"},

@@ -26,6 +26,8 @@ pub(crate) enum Owner<'a> {
     Team(&'a str),
     /// The team owning this runbook.
     Runbook(&'a str),
+    /// The team owning this execution's runbook.
+    Execution(&'a str),
 }
 
 /// Appends to the audit log inside the caller's transaction, so a change
@@ -41,6 +43,11 @@ pub(crate) async fn record<'e>(
     let (team, owner_id) = match owner {
         Owner::Team(id) => ("$7", id),
         Owner::Runbook(id) => ("(SELECT team_id FROM runbooks WHERE id = $7)", id),
+        Owner::Execution(id) => (
+            "(SELECT r.team_id FROM executions e JOIN runbooks r ON r.id = e.runbook_id \
+             WHERE e.id = $7)",
+            id,
+        ),
     };
     let sql = format!(
         "INSERT INTO audit_log (id, at, actor, action, target, detail_json, team_id) \
@@ -100,7 +107,10 @@ impl Store {
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let sql =
             format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY at DESC, id DESC LIMIT $1");
-        let rows = sqlx::query(&sql).bind(limit).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter().map(entry_from).collect()
     }
 
@@ -119,7 +129,10 @@ impl Store {
             "SELECT {AUDIT_COLUMNS} FROM audit_log {} ORDER BY at DESC, id DESC LIMIT {limit}",
             filter.where_clause()
         );
-        let rows = filter.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
+        let rows = filter
+            .bind(sqlx::query(&sql))
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter().map(entry_from).collect()
     }
 }

@@ -4,6 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::executions::{self, NewExecution};
+use crate::rule_errors::{self, NewRuleError};
 use crate::{Store, StoreError, new_id, now_ms};
 
 /// A normalized event a sensor accepted.
@@ -103,6 +104,18 @@ impl Store {
         event: &NewEvent,
         planned: &[NewExecution],
     ) -> Result<Accepted, StoreError> {
+        self.accept_event_with_errors(event, planned, &[]).await
+    }
+
+    /// Like [`Store::accept_event`], also recording the rules that matched
+    /// but could not map their parameters, in the same transaction (a
+    /// redelivery records them no more than it creates executions).
+    pub async fn accept_event_with_errors(
+        &self,
+        event: &NewEvent,
+        planned: &[NewExecution],
+        rule_errors: &[NewRuleError],
+    ) -> Result<Accepted, StoreError> {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO events (id, environment, source, kind, status, dedupe_key, payload_json, \
@@ -142,6 +155,16 @@ impl Store {
                 created.push(id);
             }
         }
+        for error in rule_errors {
+            rule_errors::insert(
+                &mut tx,
+                &event.environment,
+                &event.id,
+                event.received_at,
+                error,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(Accepted::New {
             event_id: event.id.clone(),
@@ -171,7 +194,7 @@ impl Store {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1");
         let row = sqlx::query(&sql)
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.as_ref().map(event_from).transpose()
     }
@@ -189,7 +212,7 @@ impl Store {
         let rows = sqlx::query(&sql)
             .bind(status)
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter().map(event_from).collect()
     }

@@ -90,7 +90,10 @@ impl Store {
             prefixed(EXECUTION_COLUMNS, "e"),
             filter.where_clause()
         );
-        let rows = filter.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
+        let rows = filter
+            .bind(sqlx::query(&sql))
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter().map(execution_from).collect()
     }
 
@@ -108,7 +111,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(id)
             .bind(team_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.as_ref().map(execution_from).transpose()
     }
@@ -120,7 +123,7 @@ impl Store {
              WHERE execution_id = $1 ORDER BY attempt",
         )
         .bind(execution_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         Ok(rows
             .iter()
@@ -146,7 +149,7 @@ impl Store {
         );
         let rows = sqlx::query(&sql)
             .bind(execution_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter().map(event_from).collect()
     }
@@ -173,7 +176,10 @@ impl Store {
             prefixed(EVENT_COLUMNS, "ev"),
             filter.where_clause()
         );
-        let rows = filter.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
+        let rows = filter
+            .bind(sqlx::query(&sql))
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter().map(event_from).collect()
     }
 
@@ -193,7 +199,10 @@ impl Store {
             prefixed(EVENT_COLUMNS, "ev"),
             filter.where_clause()
         );
-        let rows = filter.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
+        let rows = filter
+            .bind(sqlx::query(&sql))
+            .fetch_all(&self.reader)
+            .await?;
         rows.iter().map(event_from).collect()
     }
 }

@@ -18,10 +18,12 @@ mod host_calls;
 mod kv;
 mod open;
 mod page;
+mod rule_errors;
 mod rules;
 mod runbook_admin;
 mod runbooks;
 mod secrets;
+mod sql;
 mod teams;
 mod timers;
 mod tokens;
@@ -33,11 +35,13 @@ pub use error::StoreError;
 pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
 pub use execution_list::{AttemptRecord, ExecutionQuery};
 pub use executions::{
-    Claimed, Correlation, ExecutionRecord, ExecutionStatus, Finished, LogLine, NewExecution,
+    Cancelled, Claimed, Correlation, ExecutionRecord, ExecutionStatus, Finished, HeldLease,
+    LogLine, NewExecution,
 };
 pub use host_calls::HostCall;
 pub use open::{Backend, Store};
 pub use page::Cursor;
+pub use rule_errors::{NewRuleError, RuleErrorRecord};
 pub use rules::{NewRule, RuleRecord};
 pub use runbook_admin::{LastOutcome, RunbookSettings};
 pub use runbooks::{Deployment, NewRunbook, NewVersion, Runbook, Version};

@@ -19,9 +19,18 @@ pub enum Backend {
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
+    /// Every write, and reads inside a write's transaction.
     pub(crate) pool: AnyPool,
+    /// Reads outside transactions. On SQLite these are separate connections
+    /// (WAL lets readers run beside the one writer), so reads never queue
+    /// behind writes on the single writer connection; on PostgreSQL the
+    /// same pool.
+    pub(crate) reader: AnyPool,
     backend: Backend,
 }
+
+/// Connections SQLite readers may use at once.
+const SQLITE_READERS: u32 = 4;
 
 impl Store {
     /// Opens `url` (`sqlite://path/to/wolfe.db` or `postgres://...`),
@@ -33,7 +42,7 @@ impl Store {
         } else {
             Backend::Postgres
         };
-        let pool = match backend {
+        let (pool, reader) = match backend {
             Backend::Sqlite => {
                 let url = if url.contains('?') {
                     url.to_owned()
@@ -43,7 +52,7 @@ impl Store {
                 let options = AnyConnectOptions::from_str(&url)?;
                 // SQLite has one writer at a time; a single connection makes
                 // that explicit instead of surfacing "database is locked".
-                AnyPoolOptions::new()
+                let writer = AnyPoolOptions::new()
                     .max_connections(1)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
@@ -54,21 +63,42 @@ impl Store {
                             Ok(())
                         })
                     })
-                    .connect_with(options)
-                    .await?
+                    .connect_with(options.clone())
+                    .await?;
+                SQLITE_MIGRATIONS.run(&writer).await?;
+                // An in-memory database exists once per connection: its
+                // readers must be the writer.
+                let reader = if url.contains(":memory:") || url.contains("mode=memory") {
+                    writer.clone()
+                } else {
+                    AnyPoolOptions::new()
+                        .max_connections(SQLITE_READERS)
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                conn.execute("PRAGMA query_only = ON").await?;
+                                conn.execute("PRAGMA busy_timeout = 5000").await?;
+                                Ok(())
+                            })
+                        })
+                        .connect_with(options)
+                        .await?
+                };
+                (writer, reader)
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .connect(url)
-                    .await?
+                    .await?;
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                (pool.clone(), pool)
             }
         };
-        match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            reader,
+            backend,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -76,6 +106,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.reader.close().await;
         self.pool.close().await;
     }
 }

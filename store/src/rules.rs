@@ -73,7 +73,7 @@ impl Store {
         )
         .bind(environment)
         .bind(1_i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter().map(rule_from).collect()
     }

@@ -33,7 +33,7 @@ impl Store {
              FROM runbooks WHERE team_id = $1 ORDER BY name",
         )
         .bind(team_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|row| {
@@ -139,7 +139,7 @@ impl Store {
              FROM deployments d JOIN runbooks r ON r.id = d.runbook_id WHERE r.team_id = $1",
         )
         .bind(team_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         Ok(rows
             .iter()

@@ -109,7 +109,7 @@ impl Store {
         let sql = format!("SELECT {RUNBOOK_COLUMNS} FROM runbooks WHERE id = $1");
         let row = sqlx::query(&sql)
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.as_ref().map(runbook_from).transpose()
     }
@@ -124,7 +124,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(team_id)
             .bind(name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.as_ref().map(runbook_from).transpose()
     }
@@ -147,7 +147,7 @@ impl Store {
     pub async fn artifact(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let row = sqlx::query("SELECT bytes FROM artifacts WHERE sha256 = $1")
             .bind(sha256)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         Ok(row.map(|row| row.get("bytes")))
     }
@@ -281,7 +281,7 @@ impl Store {
         )
         .bind(runbook_id)
         .bind(environment)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?;
         Ok(row.map(|row| Deployment {
             runbook_id: row.get("runbook_id"),
@@ -296,7 +296,7 @@ impl Store {
     pub async fn version_artifact(&self, version_id: &str) -> Result<String, StoreError> {
         let row = sqlx::query("SELECT artifact_sha256 FROM versions WHERE id = $1")
             .bind(version_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))?;
         Ok(row.get("artifact_sha256"))

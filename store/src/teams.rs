@@ -46,7 +46,7 @@ impl Store {
     pub async fn team_by_name(&self, name: &str) -> Result<Option<Team>, StoreError> {
         let row = sqlx::query("SELECT id, name FROM teams WHERE name = $1")
             .bind(name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         Ok(row.map(|row| Team {
             id: row.get("id"),

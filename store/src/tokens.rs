@@ -153,7 +153,7 @@ impl Store {
         );
         let row = sqlx::query(&sql)
             .bind(digest(secret))
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         let Some(row) = row else { return Ok(None) };
         let token = token_from(&row)?;
@@ -171,7 +171,7 @@ impl Store {
         );
         let rows = sqlx::query(&sql)
             .bind(team_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter().map(token_from).collect()
     }
@@ -213,7 +213,7 @@ impl Store {
     /// when there are none).
     pub async fn count_tokens(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM tokens")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await?;
         Ok(row.get("n"))
     }

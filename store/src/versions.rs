@@ -57,7 +57,7 @@ impl Store {
         );
         let rows = sqlx::query(&sql)
             .bind(runbook_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter()
             .map(|row| version_from(row).map(|d| d.version))
@@ -75,7 +75,7 @@ impl Store {
         let row = sqlx::query(&sql)
             .bind(runbook_id)
             .bind(number)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.as_ref().map(version_from).transpose()
     }
@@ -88,7 +88,7 @@ impl Store {
              WHERE d.runbook_id = $1 ORDER BY d.environment",
         )
         .bind(runbook_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         Ok(rows
             .iter()
@@ -117,7 +117,7 @@ impl Store {
         )
         .bind(runbook_id)
         .bind(environment.unwrap_or(""))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         Ok(rows
             .iter()

@@ -2,8 +2,8 @@
 
 use serde_json::json;
 use wolfe_store::{
-    Accepted, Correlation, ExecutionStatus, Finished, LogLine, NewEvent, NewExecution, NewRule,
-    NewRunbook, NewVersion, RejectedEvent, Store, new_id, now_ms,
+    Accepted, Cancelled, Correlation, ExecutionStatus, Finished, HeldLease, LogLine, NewEvent,
+    NewExecution, NewRule, NewRunbook, NewVersion, RejectedEvent, Store, new_id, now_ms,
 };
 
 /// Runs each listed scenario once per backend.
@@ -42,6 +42,10 @@ on_both_backends!(
     rejected_bodies_are_kept_with_their_reason,
     cancelled_executions_discard_late_results,
     correlated_events_join_one_execution_held_until_the_window_closes,
+    a_batch_claim_takes_the_oldest_within_each_runbooks_limit,
+    cancelling_records_who_and_closes_the_attempt,
+    a_runner_notices_the_leases_it_lost,
+    many_log_lines_are_stored_in_order,
 );
 
 struct Seeded {
@@ -475,5 +479,200 @@ async fn correlated_events_join_one_execution_held_until_the_window_closes(store
         ids,
         vec![first.id.clone(), second.id.clone()],
         "all events of the group, in order"
+    );
+}
+
+/// Queues one execution of `seeded` per key, oldest first; returns the ids.
+async fn queue(store: &Store, seeded: &Seeded, keys: &[&str]) -> Vec<String> {
+    let mut ids = Vec::new();
+    for key in keys {
+        let e = event(&format!("{}-{key}", seeded.runbook_id));
+        let Accepted::New { executions, .. } = store
+            .accept_event(&e, &[planned(seeded, &e, "r")])
+            .await
+            .unwrap()
+        else {
+            panic!("new event")
+        };
+        ids.extend(executions);
+        // Distinct queue times keep "oldest first" unambiguous.
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    ids
+}
+
+async fn a_batch_claim_takes_the_oldest_within_each_runbooks_limit(store: Store) {
+    let limited = seed(&store, 3, 2).await;
+    let open = seed(&store, 3, 10).await;
+    let a = queue(&store, &limited, &["1", "2", "3", "4"]).await;
+    let b = queue(&store, &open, &["1", "2"]).await;
+
+    let batch = store.claim_batch("dev", "r1", 30_000, 10).await.unwrap();
+    let ids: Vec<_> = batch.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(
+        ids,
+        vec![a[0].clone(), a[1].clone(), b[0].clone(), b[1].clone()],
+        "oldest first, the limited runbook only up to its limit of 2"
+    );
+    assert!(batch.iter().all(|c| c.attempt == 1 && c.events.len() == 1));
+    assert_eq!(batch[2].runbook_id, open.runbook_id);
+    assert_eq!(batch[2].params, json!({"broker": 3}));
+    assert!(
+        store
+            .claim_batch("dev", "r2", 30_000, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "claimed once; the rest waits for the limit"
+    );
+
+    store.finish(&finished(&a[0], "r1", 1)).await.unwrap();
+    let next = store.claim_batch("dev", "r2", 30_000, 10).await.unwrap();
+    assert_eq!(
+        next.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        vec![a[2].clone()],
+        "one finished, one more may run"
+    );
+    assert!(
+        store
+            .claim_batch("dev", "r2", 30_000, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn cancelling_records_who_and_closes_the_attempt(store: Store) {
+    let seeded = seed(&store, 3, 1).await;
+    let ids = queue(&store, &seeded, &["running", "queued"]).await;
+    let running = store.claim("dev", "r1", 30_000).await.unwrap().unwrap();
+    assert_eq!(running.id, ids[0]);
+
+    assert_eq!(
+        store
+            .cancel_execution(&ids[1], "alice", Some("not needed"))
+            .await
+            .unwrap(),
+        Cancelled::Now {
+            previous: ExecutionStatus::Queued
+        }
+    );
+    assert_eq!(
+        store.cancel_execution(&ids[0], "bob", None).await.unwrap(),
+        Cancelled::Now {
+            previous: ExecutionStatus::Running
+        }
+    );
+    let record = store.execution(&ids[0]).await.unwrap().unwrap();
+    assert_eq!(record.status, ExecutionStatus::Cancelled);
+    assert_eq!(record.error_message.as_deref(), Some("cancelled by bob"));
+    assert!(record.finished_at.is_some());
+    assert_eq!(
+        store.cancel_execution(&ids[0], "bob", None).await.unwrap(),
+        Cancelled::AlreadyEnded(ExecutionStatus::Cancelled)
+    );
+    assert_eq!(
+        store
+            .cancel_execution("no-such-id", "bob", None)
+            .await
+            .unwrap(),
+        Cancelled::NotFound
+    );
+    // The cancelled attempt is closed: the runner's late result is refused.
+    assert!(!store.finish(&finished(&ids[0], "r1", 1)).await.unwrap());
+
+    let audit = store.audit_log(10).await.unwrap();
+    let cancels: Vec<_> = audit
+        .iter()
+        .filter(|a| a.action == "execution.cancel")
+        .map(|a| {
+            (
+                a.actor.as_str(),
+                a.target.as_str(),
+                a.detail.clone().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(cancels.len(), 2, "{audit:?}");
+    assert!(cancels.contains(&(
+        "alice",
+        ids[1].as_str(),
+        json!({"previous_status": "queued", "reason": "not needed"})
+    )));
+    assert!(cancels.contains(&(
+        "bob",
+        ids[0].as_str(),
+        json!({"previous_status": "running", "reason": null})
+    )));
+    // The limit of 1 is free again: the cancelled execution no longer runs.
+    let next = queue(&store, &seeded, &["next"]).await;
+    let claimed = store.claim("dev", "r1", 30_000).await.unwrap().unwrap();
+    assert_eq!(claimed.id, next[0]);
+}
+
+async fn a_runner_notices_the_leases_it_lost(store: Store) {
+    let seeded = seed(&store, 3, 10).await;
+    queue(&store, &seeded, &["a", "b", "c"]).await;
+    let batch = store.claim_batch("dev", "r1", 30_000, 3).await.unwrap();
+    let held: Vec<HeldLease> = batch
+        .iter()
+        .map(|c| HeldLease {
+            id: c.id.clone(),
+            attempt: c.attempt,
+        })
+        .collect();
+    assert_eq!(store.leases_held("r1", &held).await.unwrap(), held);
+    assert!(
+        store.leases_held("r2", &held).await.unwrap().is_empty(),
+        "not r2's"
+    );
+
+    assert!(store.cancel(&held[1].id).await.unwrap());
+    let mut stale = held[2].clone();
+    stale.attempt = 7;
+    let asked = vec![held[0].clone(), held[1].clone(), stale];
+    assert_eq!(
+        store.leases_held("r1", &asked).await.unwrap(),
+        vec![held[0].clone()],
+        "a cancelled execution and another attempt are lost"
+    );
+    assert_eq!(
+        store.renew_leases("r1", &asked, 30_000).await.unwrap(),
+        vec![held[0].clone()]
+    );
+    assert!(
+        store
+            .renew_lease(&held[0].id, "r1", 1, 30_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .renew_lease(&held[1].id, "r1", 1, 30_000)
+            .await
+            .unwrap()
+    );
+}
+
+async fn many_log_lines_are_stored_in_order(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    queue(&store, &seeded, &["logs"]).await;
+    let claimed = store.claim("dev", "r1", 30_000).await.unwrap().unwrap();
+    let mut result = finished(&claimed.id, "r1", 1);
+    result.logs = (0..1_234)
+        .map(|seq| LogLine {
+            attempt: 1,
+            seq,
+            at_ms: seq,
+            level: "info".into(),
+            stream: "log".into(),
+            message: format!("line {seq}"),
+            fields: (seq % 2 == 0).then(|| json!({"n": seq})),
+        })
+        .collect();
+    assert!(store.finish(&result).await.unwrap());
+    assert_eq!(
+        store.execution_logs(&claimed.id).await.unwrap(),
+        result.logs
     );
 }

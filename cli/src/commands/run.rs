@@ -152,7 +152,8 @@ fn exit_code(result: &ExecutionResult) -> u8 {
     match result.outcome {
         Outcome::Succeeded => exit::SUCCESS,
         Outcome::Failed => exit::RUNBOOK_FAILED,
-        Outcome::Crashed => exit::RUNBOOK_CRASHED,
+        // `wolfe run` never cancels; counted with crashes should it happen.
+        Outcome::Crashed | Outcome::Cancelled => exit::RUNBOOK_CRASHED,
         Outcome::FuelExhausted
         | Outcome::MemoryExceeded
         | Outcome::TimedOut

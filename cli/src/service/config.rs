@@ -53,6 +53,9 @@ pub struct RunnerSettings {
     pub lease: Duration,
     #[serde(with = "humantime_text")]
     pub renew_every: Duration,
+    /// How often a runner checks whether what it runs was cancelled.
+    #[serde(with = "humantime_text")]
+    pub cancel_check: Duration,
     pub max_in_flight: usize,
     #[serde(with = "humantime_text")]
     pub poll_interval: Duration,
@@ -94,6 +97,7 @@ impl Default for RunnerSettings {
         Self {
             lease: Duration::from_secs(30),
             renew_every: Duration::from_secs(10),
+            cancel_check: Duration::from_millis(500),
             max_in_flight: 16,
             poll_interval: Duration::from_millis(200),
             sweep_every: Duration::from_secs(5),

@@ -90,6 +90,7 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
     let runner = RunnerConfig {
         lease: settings.lease,
         renew_every: settings.renew_every,
+        cancel_check: settings.cancel_check,
         max_in_flight: settings.max_in_flight,
         poll_interval: settings.poll_interval,
         public_url: config

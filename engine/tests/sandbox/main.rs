@@ -5,6 +5,7 @@
 //! does) and each guest is built and compiled once.
 
 mod cache;
+mod cancellation;
 mod examples;
 mod hostile_python;
 mod hostile_rust;

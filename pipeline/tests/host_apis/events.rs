@@ -84,3 +84,24 @@ async fn chains_stop_at_the_depth_limit() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_emits_nothing() {
+    let h = Harness::start(None, Providers::default()).await;
+    let granted = grant(json!({"events": ["chain.*"]}));
+    for probe in PROBES {
+        let run = h.dry_run(probe, &granted, &[emit("chain.next")]).await;
+        assert_eq!(
+            ok(&run.only()),
+            json!({"id": "", "simulated": true}),
+            "{probe:?}"
+        );
+        let audit = h.audit(&run.execution_id).await;
+        assert_eq!(audit[0].outcome, "simulated");
+    }
+    let emitted = h.store.recent_events("processed", 100).await.unwrap();
+    assert!(
+        emitted.iter().all(|e| e.source != "runbook"),
+        "no runbook event was committed"
+    );
+}

@@ -444,6 +444,16 @@ pub fn routes() -> Vec<Route> {
             get(crate::executions::show),
         ),
         route(
+            M::POST,
+            "/api/v1/executions/{execution}/cancel",
+            "executions",
+            "Cancel a queued or running execution (optional {\"reason\"})",
+            AUTHOR_OR_OPERATOR,
+            Some("CancelRequest"),
+            &[],
+            post(crate::cancel::cancel),
+        ),
+        route(
             M::GET,
             "/api/v1/executions/{execution}/logs/stream",
             "executions",

@@ -292,6 +292,15 @@ fn cases(h: &Harness) -> Vec<Case> {
             true,
         ),
         case(M::GET, "/api/v1/audit", None, Viewer, 200, false),
+        // Last: it ends the execution the cases above read.
+        case(
+            M::POST,
+            &format!("{execution}/cancel"),
+            Some(json!({"reason": "test"})),
+            Author,
+            200,
+            true,
+        ),
     ]
 }
 

@@ -7,11 +7,19 @@
 //! lease holder of the current attempt can record a result (fencing), so a
 //! runner that lost its lease cannot overwrite a later attempt.
 
+mod cancel;
+mod claim;
+mod finish;
+mod leases;
+
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::events::{EVENT_COLUMNS, EventRecord, event_from};
-use crate::{Backend, Store, StoreError, new_id, now_ms};
+use crate::events::EventRecord;
+use crate::{Store, StoreError, new_id, now_ms};
+
+pub use cancel::Cancelled;
+pub use leases::HeldLease;
 
 /// An execution the rules planned for an event (or a manual run).
 #[derive(Debug, Clone)]
@@ -247,16 +255,22 @@ async fn attach_events(
     execution_id: &str,
     event_ids: &[String],
 ) -> Result<(), StoreError> {
-    for event_id in event_ids {
-        sqlx::query(
-            "INSERT INTO execution_events (execution_id, event_id) VALUES ($1, $2) \
-             ON CONFLICT (execution_id, event_id) DO NOTHING",
-        )
-        .bind(execution_id)
-        .bind(event_id)
-        .execute(&mut **tx)
-        .await?;
+    if event_ids.is_empty() {
+        return Ok(());
     }
+    let values = (0..event_ids.len())
+        .map(|i| format!("($1, ${})", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO execution_events (execution_id, event_id) VALUES {values} \
+         ON CONFLICT (execution_id, event_id) DO NOTHING"
+    );
+    let mut query = sqlx::query(&sql).bind(execution_id);
+    for event_id in event_ids {
+        query = query.bind(event_id);
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -273,248 +287,11 @@ impl Store {
         Ok(id)
     }
 
-    /// Claims the oldest queued execution of `environment` whose runbook is
-    /// below its concurrency limit, leasing it to `runner` for `lease_ms`.
-    pub async fn claim(
-        &self,
-        environment: &str,
-        runner: &str,
-        lease_ms: i64,
-    ) -> Result<Option<Claimed>, StoreError> {
-        let now = now_ms();
-        // PostgreSQL: skip rows another instance is claiming right now
-        // instead of waiting for them. SQLite has one writer; no clause needed.
-        let lock = match self.backend() {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        // The runbooks at their concurrency limit are found once (an
-        // uncorrelated subquery), not once per queued row, so a long queue
-        // does not make every claim scan it again.
-        let sql = format!(
-            "UPDATE executions SET status = 'running', attempt = attempt + 1, \
-             lease_owner = $1, lease_expires_at = $2, started_at = $3 \
-             WHERE id = (SELECT e.id FROM executions e \
-               WHERE e.status = 'queued' AND e.environment = $4 \
-               AND (e.not_before IS NULL OR e.not_before <= $3) \
-               AND e.runbook_id NOT IN (SELECT x.runbook_id FROM executions x \
-                 JOIN runbooks r ON r.id = x.runbook_id \
-                 WHERE x.status = 'running' AND x.environment = $4 \
-                 GROUP BY x.runbook_id, r.concurrency_limit \
-                 HAVING COUNT(*) >= r.concurrency_limit) \
-               ORDER BY e.queued_at, e.id LIMIT 1 {lock}) \
-             RETURNING id, attempt"
-        );
-        let mut tx = self.pool.begin().await?;
-        let Some(row) = sqlx::query(&sql)
-            .bind(runner)
-            .bind(now + lease_ms)
-            .bind(now)
-            .bind(environment)
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
-            tx.rollback().await?;
-            return Ok(None);
-        };
-        let id: String = row.get("id");
-        let attempt: i64 = row.get("attempt");
-        sqlx::query(
-            "INSERT INTO attempts (execution_id, attempt, runner, started_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&id)
-        .bind(attempt)
-        .bind(runner)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(
-            "SELECT e.id, e.runbook_id, r.name AS runbook_name, t.name AS team_name, \
-             e.environment, e.version_id, v.artifact_sha256, e.params_json, e.dry_run, r.quotas_json, \
-             g.grant_json, f.targets_json \
-             FROM executions e JOIN runbooks r ON r.id = e.runbook_id \
-             JOIN teams t ON t.id = r.team_id JOIN versions v ON v.id = e.version_id \
-             LEFT JOIN grants g ON g.runbook_id = e.runbook_id AND g.environment = e.environment \
-             LEFT JOIN failure_notifications f \
-               ON f.runbook_id = e.runbook_id AND f.environment = e.environment \
-             WHERE e.id = $1",
-        )
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let events_sql = format!(
-            "SELECT {} FROM events ev JOIN execution_events ee ON ee.event_id = ev.id \
-             WHERE ee.execution_id = $1 ORDER BY ev.received_at, ev.id",
-            EVENT_COLUMNS
-                .split(", ")
-                .map(|c| format!("ev.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let events = sqlx::query(&events_sql)
-            .bind(&id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(event_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        tx.commit().await?;
-        let params: String = row.get("params_json");
-        let quotas: String = row.get("quotas_json");
-        let grant: Option<String> = row.get("grant_json");
-        let failure_targets: Option<String> = row.get("targets_json");
-        Ok(Some(Claimed {
-            id,
-            runbook_id: row.get("runbook_id"),
-            runbook_name: row.get("runbook_name"),
-            team_name: row.get("team_name"),
-            environment: row.get("environment"),
-            version_id: row.get("version_id"),
-            artifact_sha256: row.get("artifact_sha256"),
-            attempt,
-            params: serde_json::from_str(&params)?,
-            dry_run: row.get::<i64, _>("dry_run") != 0,
-            quotas: serde_json::from_str(&quotas)?,
-            events,
-            grant: grant.map(|g| serde_json::from_str(&g)).transpose()?,
-            failure_targets: failure_targets
-                .map(|t| serde_json::from_str(&t))
-                .transpose()?
-                .unwrap_or_default(),
-        }))
-    }
-
-    /// Extends a lease; `false` when the runner no longer holds it.
-    pub async fn renew_lease(
-        &self,
-        id: &str,
-        runner: &str,
-        attempt: i64,
-        lease_ms: i64,
-    ) -> Result<bool, StoreError> {
-        let renewed = sqlx::query(
-            "UPDATE executions SET lease_expires_at = $1 \
-             WHERE id = $2 AND lease_owner = $3 AND attempt = $4 AND status = 'running'",
-        )
-        .bind(now_ms() + lease_ms)
-        .bind(id)
-        .bind(runner)
-        .bind(attempt)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(renewed == 1)
-    }
-
-    /// Records an attempt's result; `false` (and nothing written) when the
-    /// runner lost its lease in the meantime.
-    pub async fn finish(&self, finished: &Finished) -> Result<bool, StoreError> {
-        let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE executions SET status = $1, finished_at = $2, output_json = $3, \
-             error_message = $4, error_detail = $5, fuel_consumed = $6, peak_memory_bytes = $7, \
-             wall_time_us = $8, lease_owner = NULL, lease_expires_at = NULL \
-             WHERE id = $9 AND lease_owner = $10 AND attempt = $11 AND status = 'running'",
-        )
-        .bind(&finished.outcome)
-        .bind(now)
-        .bind(finished.output.as_ref().map(|o| o.to_string()))
-        .bind(&finished.error_message)
-        .bind(&finished.error_detail)
-        .bind(finished.fuel_consumed)
-        .bind(finished.peak_memory_bytes)
-        .bind(finished.wall_time_us)
-        .bind(&finished.id)
-        .bind(&finished.runner)
-        .bind(finished.attempt)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated == 0 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        sqlx::query(
-            "UPDATE attempts SET finished_at = $1, outcome = $2 WHERE execution_id = $3 AND attempt = $4",
-        )
-        .bind(now)
-        .bind(&finished.outcome)
-        .bind(&finished.id)
-        .bind(finished.attempt)
-        .execute(&mut *tx)
-        .await?;
-        for line in &finished.logs {
-            sqlx::query(
-                "INSERT INTO execution_logs (execution_id, attempt, seq, at_ms, level, stream, \
-                 message, fields_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&finished.id)
-            .bind(line.attempt)
-            .bind(line.seq)
-            .bind(line.at_ms)
-            .bind(&line.level)
-            .bind(&line.stream)
-            .bind(&line.message)
-            .bind(line.fields.as_ref().map(|f| f.to_string()))
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    /// Puts executions whose runner stopped renewing back in the queue, or
-    /// abandons them when their attempts are spent. Returns how many.
-    pub async fn expire_leases(&self) -> Result<u64, StoreError> {
-        let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE attempts SET finished_at = $1, outcome = 'lease_expired' \
-             WHERE finished_at IS NULL AND execution_id IN (SELECT id FROM executions \
-               WHERE status = 'running' AND lease_expires_at < $1)",
-        )
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let expired = sqlx::query(
-            "UPDATE executions SET \
-               status = CASE WHEN attempt >= max_attempts THEN 'abandoned' ELSE 'queued' END, \
-               finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END, \
-               error_message = CASE WHEN attempt >= max_attempts \
-                 THEN 'abandoned: the runner of every attempt stopped renewing its lease' \
-                 ELSE error_message END, \
-               lease_owner = NULL, lease_expires_at = NULL \
-             WHERE status = 'running' AND lease_expires_at < $1",
-        )
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(expired)
-    }
-
-    /// Gives a queued or running execution up; a running attempt's result
-    /// will be discarded. `false` when it had already ended.
-    pub async fn cancel(&self, id: &str) -> Result<bool, StoreError> {
-        let cancelled = sqlx::query(
-            "UPDATE executions SET status = 'cancelled', finished_at = $1, lease_owner = NULL, \
-             lease_expires_at = NULL WHERE id = $2 AND status IN ('queued', 'running')",
-        )
-        .bind(now_ms())
-        .bind(id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(cancelled == 1)
-    }
-
     pub async fn execution(&self, id: &str) -> Result<Option<ExecutionRecord>, StoreError> {
         let sql = format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = $1");
         let row = sqlx::query(&sql)
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.as_ref().map(execution_from).transpose()
     }
@@ -535,7 +312,7 @@ impl Store {
         );
         let rows = sqlx::query(&sql)
             .bind(event_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter().map(execution_from).collect()
     }
@@ -546,7 +323,7 @@ impl Store {
              WHERE execution_id = $1 ORDER BY attempt, seq",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.into_iter()
             .map(|row| {
@@ -568,7 +345,7 @@ impl Store {
     pub async fn count_executions(&self, status: &str) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM executions WHERE status = $1")
             .bind(status)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await?;
         Ok(row.get("n"))
     }

@@ -1,0 +1,119 @@
+//! Recording an attempt's result, fenced by its lease.
+
+use sqlx::{Any, Transaction};
+
+use super::{Finished, LogLine};
+use crate::sql::placeholders;
+use crate::{Store, StoreError, now_ms};
+
+/// Log lines per `INSERT`: 8 binds each stays far below both backends'
+/// bind limits (SQLite 32,766; PostgreSQL 65,535).
+const LOG_LINES_PER_INSERT: usize = 500;
+
+impl Store {
+    /// Records an attempt's result; `false` (and nothing written) when the
+    /// runner lost its lease in the meantime.
+    pub async fn finish(&self, finished: &Finished) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE executions SET status = $1, finished_at = $2, output_json = $3, \
+             error_message = $4, error_detail = $5, fuel_consumed = $6, peak_memory_bytes = $7, \
+             wall_time_us = $8, lease_owner = NULL, lease_expires_at = NULL \
+             WHERE id = $9 AND lease_owner = $10 AND attempt = $11 AND status = 'running'",
+        )
+        .bind(&finished.outcome)
+        .bind(now)
+        .bind(finished.output.as_ref().map(|o| o.to_string()))
+        .bind(&finished.error_message)
+        .bind(&finished.error_detail)
+        .bind(finished.fuel_consumed)
+        .bind(finished.peak_memory_bytes)
+        .bind(finished.wall_time_us)
+        .bind(&finished.id)
+        .bind(&finished.runner)
+        .bind(finished.attempt)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE attempts SET finished_at = $1, outcome = $2 WHERE execution_id = $3 AND attempt = $4",
+        )
+        .bind(now)
+        .bind(&finished.outcome)
+        .bind(&finished.id)
+        .bind(finished.attempt)
+        .execute(&mut *tx)
+        .await?;
+        insert_logs(&mut tx, &finished.id, &finished.logs).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Puts executions whose runner stopped renewing back in the queue, or
+    /// abandons them when their attempts are spent. Returns how many.
+    pub async fn expire_leases(&self) -> Result<u64, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE attempts SET finished_at = $1, outcome = 'lease_expired' \
+             WHERE finished_at IS NULL AND execution_id IN (SELECT id FROM executions \
+               WHERE status = 'running' AND lease_expires_at < $1)",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let expired = sqlx::query(
+            "UPDATE executions SET \
+               status = CASE WHEN attempt >= max_attempts THEN 'abandoned' ELSE 'queued' END, \
+               finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END, \
+               error_message = CASE WHEN attempt >= max_attempts \
+                 THEN 'abandoned: the runner of every attempt stopped renewing its lease' \
+                 ELSE error_message END, \
+               lease_owner = NULL, lease_expires_at = NULL \
+             WHERE status = 'running' AND lease_expires_at < $1",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(expired)
+    }
+}
+
+/// An attempt's log lines, a few hundred per statement rather than one
+/// statement per line.
+pub(super) async fn insert_logs(
+    tx: &mut Transaction<'_, Any>,
+    execution_id: &str,
+    logs: &[LogLine],
+) -> Result<(), StoreError> {
+    for chunk in logs.chunks(LOG_LINES_PER_INSERT) {
+        let values = (0..chunk.len())
+            .map(|i| format!("($1, {})", placeholders(2 + 7 * i, 7)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO execution_logs (execution_id, attempt, seq, at_ms, level, stream, \
+             message, fields_json) VALUES {values}"
+        );
+        let mut query = sqlx::query(&sql).bind(execution_id);
+        for line in chunk {
+            query = query
+                .bind(line.attempt)
+                .bind(line.seq)
+                .bind(line.at_ms)
+                .bind(&line.level)
+                .bind(&line.stream)
+                .bind(&line.message)
+                .bind(line.fields.as_ref().map(|f| f.to_string()));
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
