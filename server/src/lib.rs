@@ -5,12 +5,14 @@
 //! - `POST /api/v1/runs`: run a runbook by hand (API token).
 //! - `GET  /api/v1/executions/{id}`: an execution with its events and logs (API token).
 //! - `GET  /healthz`.
+//! - `GET  /`: the Studio's browser UI (`studio.rs`).
 
 mod error;
 mod events;
 mod executions;
 mod runs;
 mod state;
+mod studio;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -25,4 +27,5 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/executions/{id}", get(executions::show))
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)
+        .merge(studio::router())
 }
