@@ -30,12 +30,13 @@ export function diffLines(before: string, after: string): DiffLine[] {
       out.push({ kind: 'same', text: a[i], old: i + 1, new: j + 1 });
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push({ kind: 'add', text: b[j], new: j + 1 });
-      j++;
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      // Deletions before additions, as in a unified diff.
       out.push({ kind: 'del', text: a[i], old: i + 1 });
       i++;
+    } else {
+      out.push({ kind: 'add', text: b[j], new: j + 1 });
+      j++;
     }
   }
   return out;

@@ -68,9 +68,11 @@ export function VersionsTab({ runbook, onChange }: { runbook: RunbookDetail; onC
                         <b>v{v.number}</b> <code class="small muted" title={v.artifact_sha256}>{v.artifact_sha256.slice(0, 10)}</code>
                       </td>
                       <td>
-                        {v.deployed_in.map((e) => (
-                          <EnvBadge environment={e} />
-                        ))}
+                        {runbook.environments
+                          .filter((e) => v.deployed_in.includes(e))
+                          .map((e) => (
+                            <EnvBadge environment={e} />
+                          ))}
                       </td>
                       <td>{v.message || <span class="muted">—</span>}</td>
                       <td>{v.author}</td>
