@@ -99,7 +99,8 @@ export function DurationChart({ rows }: { rows: { label: string; p50: number; p9
   const row = 34;
   const left = 180;
   const max = Math.max(1, ...rows.map((r) => r.p95));
-  const scale = (width - left - 90) / max;
+  // Room right of the longest bar for its "p50 … · p95 …" label.
+  const scale = (width - left - 230) / max;
   const ms = (us: number) => (us < 1000 ? `${us} µs` : `${(us / 1000).toFixed(1)} ms`);
   return (
     <svg class="chart" viewBox={`0 0 ${width} ${rows.length * row + 4}`} role="img" aria-label="p50 and p95 duration per runbook">
