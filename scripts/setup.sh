@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Wolfe needs to build, run and test, idempotently: the
 # wasm32-wasip2 Rust target, Debian packages (python3-venv, postgresql) when
-# missing, and a Python venv (.venv) with the pinned componentize-py and
-# pytest. Safe to run again; fast when nothing is missing.
+# missing, a Python venv (.venv) with the pinned componentize-py and
+# pytest, Node/npm and chromium for the Studio UI and its browser tests, and
+# the UI's npm packages. Safe to run again; fast when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,11 @@ missing=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
+# The Studio UI (studio/): Node and npm build it, Debian's chromium runs its
+# browser tests (Playwright downloads no browser here).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
@@ -40,4 +46,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
   .venv/bin/pip install --quiet --disable-pip-version-check -e sdk-python
   echo "$want" > "$stamp"
+fi
+
+# The UI's packages, exactly as locked; again only when the lockfile changed.
+studio_stamp=studio/node_modules/.package-lock.sha256
+studio_want=$(sha256sum studio/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$studio_stamp" 2>/dev/null)" != "$studio_want" ]; then
+  (cd studio && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$studio_want" > "$studio_stamp"
 fi

@@ -7,6 +7,7 @@
 //! - `POST /api/v1/events/{source}`: webhook sensor (per-source auth).
 //! - `GET /api/openapi.json`: the OpenAPI document of all of it.
 //! - `GET /healthz`.
+//! - `GET /`: the Studio's browser UI (`studio.rs`).
 
 pub mod api;
 pub mod auth;
@@ -19,6 +20,7 @@ mod executions;
 pub mod openapi;
 mod runs;
 mod state;
+mod studio;
 
 use axum::Router;
 
@@ -32,4 +34,5 @@ pub fn app(state: AppState) -> Router {
             router.route(route.path, route.handler)
         })
         .with_state(state)
+        .merge(studio::router())
 }
