@@ -59,6 +59,48 @@ impl ComponentCache {
         }
         Ok(component)
     }
+
+    /// Loads `bytes` into every one of `engines` (which differ only in how
+    /// their pools keep memory, so they share one compatibility hash),
+    /// compiling at most once.
+    pub fn load_into_each(
+        &self,
+        engines: &[&Engine],
+        bytes: &[u8],
+        sha256: &str,
+    ) -> wasmtime::Result<Vec<Component>> {
+        let (first, others) = engines.split_first().expect("at least one engine");
+        let compiled = self.load_or_compile(first, bytes, sha256)?;
+        let mut components = vec![compiled.clone()];
+        for engine in others {
+            components.push(self.load_compiled(engine, &compiled, sha256)?);
+        }
+        Ok(components)
+    }
+
+    /// `compiled`, already compiled by a compatible engine, for `engine`.
+    fn load_compiled(
+        &self,
+        engine: &Engine,
+        compiled: &Component,
+        sha256: &str,
+    ) -> wasmtime::Result<Component> {
+        // From the cache file if there is one: every engine then maps the
+        // same file, whose pages (code, heap image) the kernel shares.
+        if let Some(path) = self.path_for(sha256).filter(|path| path.exists())
+            && let Ok(component) = deserialize(engine, &path)
+        {
+            return Ok(component);
+        }
+        let bytes = compiled.serialize()?;
+        // SAFETY: the bytes were serialized just now by this process from a
+        // component compiled for an engine of the same configuration, and
+        // wasmtime re-checks compatibility on load.
+        #[allow(unsafe_code)]
+        unsafe {
+            Component::deserialize(engine, &bytes)
+        }
+    }
 }
 
 #[allow(unsafe_code)]

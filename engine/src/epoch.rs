@@ -1,4 +1,4 @@
-//! The ticker that advances the engine's epoch.
+//! The ticker that advances the engines' epochs.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use wasmtime::Engine;
 
-/// Increments the engine's epoch every `tick` until dropped.
+/// Increments the engines' epochs every `tick` until dropped.
 pub struct EpochTicker {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl EpochTicker {
-    pub fn start(engine: Engine, tick: Duration) -> std::io::Result<Self> {
+    pub fn start(engines: Vec<Engine>, tick: Duration) -> std::io::Result<Self> {
         let stop = Arc::new(AtomicBool::new(false));
         let thread = std::thread::Builder::new()
             .name("wolfe-epoch".into())
@@ -23,7 +23,9 @@ impl EpochTicker {
                 move || {
                     while !stop.load(Ordering::Relaxed) {
                         std::thread::sleep(tick);
-                        engine.increment_epoch();
+                        for engine in &engines {
+                            engine.increment_epoch();
+                        }
                     }
                 }
             })?;

@@ -83,11 +83,12 @@ impl Runtime {
     ) -> Result<ExecutionResult, RequestError> {
         self.check_quotas(quotas)?;
         let started = Instant::now();
-        // Bounded by the pool size; waiting here is the back-pressure.
-        let _slot = tokio::select! {
+        // A warm slot if one is free (see pools.rs); waiting here is the
+        // back-pressure.
+        let slot = tokio::select! {
             biased;
             () = cancel.cancelled() => return Ok(cancelled_before_start(started)),
-            slot = self.slots.acquire() => slot.expect("semaphore never closed"),
+            slot = self.pools.acquire() => slot,
         };
 
         let deadline = started + quotas.timeout;
@@ -99,7 +100,7 @@ impl Runtime {
         let log = LogBuffer::with_redactor(limits, redactor.clone());
         let limiter = MemoryLimiter::new(quotas.memory_bytes, self.config.max_table_elements);
         let (state, io) = ExecState::new(log.clone(), host, limiter);
-        let mut store = Store::new(&self.engine, state);
+        let mut store = Store::new(self.pools.engine(slot.pool), state);
         store.limiter(|state| &mut state.limiter);
         store
             .set_fuel(quotas.fuel)
@@ -119,7 +120,7 @@ impl Runtime {
         let mut instantiation_time = Duration::ZERO;
         let call = async {
             let instantiating = Instant::now();
-            let instance = runbook.pre.instantiate_async(&mut store).await?;
+            let instance = runbook.pre(slot.pool).instantiate_async(&mut store).await?;
             instantiation_time = instantiating.elapsed();
             instance
                 .wolfe_runbook_handler()

@@ -12,6 +12,7 @@ mod epoch;
 mod execute;
 mod limiter;
 mod outcome;
+mod pools;
 mod quotas;
 mod request;
 mod runtime;

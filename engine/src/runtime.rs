@@ -5,7 +5,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
-use tokio::sync::Semaphore;
 use wasmtime::Engine;
 use wasmtime::component::Linker;
 use wolfe_host_apis::Services;
@@ -14,8 +13,8 @@ use wolfe_host_apis::bindings::RunbookPre;
 use crate::cache::ComponentCache;
 use crate::config::RuntimeConfig;
 use crate::epoch::EpochTicker;
+use crate::pools::{PoolIndex, Pools};
 use crate::state::ExecState;
-use crate::wasmtime_config::wasmtime_config;
 
 /// The interface every runbook must export, named in errors.
 const HANDLER_EXPORT: &str = "wolfe:runbook/handler@0.1.0";
@@ -40,10 +39,16 @@ pub enum LoadError {
 #[derive(Clone)]
 pub struct LoadedRunbook {
     pub(crate) sha256: String,
-    pub(crate) pre: RunbookPre<ExecState>,
+    /// One per pool of the runtime (see `crate::pools`), in pool order.
+    pres: Arc<[RunbookPre<ExecState>]>,
 }
 
 impl LoadedRunbook {
+    /// Ready to instantiate in a slot of `pool`.
+    pub(crate) fn pre(&self, pool: PoolIndex) -> &RunbookPre<ExecState> {
+        &self.pres[pool]
+    }
+
     /// Hex sha256 of the component bytes: the artifact's identity.
     pub fn sha256(&self) -> &str {
         &self.sha256
@@ -52,11 +57,11 @@ impl LoadedRunbook {
 
 /// Runs runbook executions. Create one per process and share it.
 pub struct Runtime {
-    pub(crate) engine: Engine,
-    linker: Linker<ExecState>,
+    pub(crate) pools: Pools,
+    /// One per pool, in pool order.
+    linkers: Vec<Linker<ExecState>>,
     cache: ComponentCache,
     loaded: Mutex<HashMap<String, LoadedRunbook>>,
-    pub(crate) slots: Arc<Semaphore>,
     pub(crate) config: RuntimeConfig,
     /// For executions run without host services of their own.
     pub(crate) offline: Arc<Services>,
@@ -65,17 +70,14 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(config: RuntimeConfig) -> anyhow::Result<Self> {
-        let engine = Engine::new(&wasmtime_config(&config))?;
-        let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        wolfe_host_apis::log::add_to_linker(&mut linker, |state: &mut ExecState| &mut state.log)?;
-        wolfe_host_apis::add_to_linker(&mut linker, |state: &mut ExecState| &mut state.host)?;
-        let cache = ComponentCache::new(&engine, config.cache_dir.clone());
-        let ticker = EpochTicker::start(engine.clone(), config.epoch_tick)?;
+        let pools = Pools::new(&config)?;
+        let linkers = pools.engines().map(linker).collect::<anyhow::Result<_>>()?;
+        let first = pools.engines().next().expect("at least one pool");
+        let cache = ComponentCache::new(first, config.cache_dir.clone());
+        let ticker = EpochTicker::start(pools.engines().cloned().collect(), config.epoch_tick)?;
         Ok(Self {
-            slots: Arc::new(Semaphore::new(config.max_concurrent_executions as usize)),
-            engine,
-            linker,
+            pools,
+            linkers,
             cache,
             loaded: Mutex::default(),
             config,
@@ -86,6 +88,13 @@ impl Runtime {
 
     pub fn config(&self) -> &RuntimeConfig {
         &self.config
+    }
+
+    /// Bytes the sandbox pools keep resident in slots no execution is using
+    /// (wasmtime's own accounting). Bounded by the warm slots: see
+    /// [`RuntimeConfig::warm_slots`].
+    pub fn idle_resident_bytes(&self) -> u64 {
+        self.pools.idle_resident_bytes()
     }
 
     /// Reads and loads a component file.
@@ -103,17 +112,24 @@ impl Runtime {
         if let Some(hit) = self.lock_loaded().get(&sha256) {
             return Ok(hit.clone());
         }
-        let component = self
+        let engines: Vec<&Engine> = self.pools.engines().collect();
+        let components = self
             .cache
-            .load_or_compile(&self.engine, bytes, &sha256)
+            .load_into_each(&engines, bytes, &sha256)
             .map_err(|e| LoadError::NotAComponent(format!("{e:#}")))?;
-        let instance_pre = self
-            .linker
-            .instantiate_pre(&component)
-            .map_err(|e| LoadError::MissingImport(format!("{e:#}")))?;
-        let pre = RunbookPre::new(instance_pre)
-            .map_err(|e| LoadError::MissingHandler(format!("{e:#}")))?;
-        let loaded = LoadedRunbook { sha256, pre };
+        let mut pres = Vec::with_capacity(components.len());
+        for (linker, component) in self.linkers.iter().zip(&components) {
+            let instance_pre = linker
+                .instantiate_pre(component)
+                .map_err(|e| LoadError::MissingImport(format!("{e:#}")))?;
+            let pre = RunbookPre::new(instance_pre)
+                .map_err(|e| LoadError::MissingHandler(format!("{e:#}")))?;
+            pres.push(pre);
+        }
+        let loaded = LoadedRunbook {
+            sha256,
+            pres: pres.into(),
+        };
         self.lock_loaded()
             .insert(loaded.sha256.clone(), loaded.clone());
         Ok(loaded)
@@ -122,4 +138,13 @@ impl Runtime {
     fn lock_loaded(&self) -> std::sync::MutexGuard<'_, HashMap<String, LoadedRunbook>> {
         self.loaded.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The host interfaces every runbook may import, for one engine.
+fn linker(engine: &Engine) -> anyhow::Result<Linker<ExecState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wolfe_host_apis::log::add_to_linker(&mut linker, |state: &mut ExecState| &mut state.log)?;
+    wolfe_host_apis::add_to_linker(&mut linker, |state: &mut ExecState| &mut state.host)?;
+    Ok(linker)
 }

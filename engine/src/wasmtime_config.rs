@@ -11,7 +11,18 @@ use crate::config::RuntimeConfig;
 const MEMORIES_PER_COMPONENT: u32 = 8;
 const TABLES_PER_COMPONENT: u32 = 8;
 
-pub fn wasmtime_config(config: &RuntimeConfig) -> Config {
+/// What a pool slot keeps between executions (see `crate::pools`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotPolicy {
+    /// Keep `keep_resident_bytes` of memory and tables mapped and reset them
+    /// in place: the next execution in the slot takes no page faults there.
+    KeepResident,
+    /// Give every page back to the kernel when an execution ends.
+    Release,
+}
+
+/// The config of an engine whose pool has `slots` slots kept as `policy` says.
+pub fn wasmtime_config(config: &RuntimeConfig, slots: u32, policy: SlotPolicy) -> Config {
     let mut wasm = Config::new();
 
     // Fuel meters CPU deterministically: the same runbook on the same input
@@ -35,7 +46,10 @@ pub fn wasmtime_config(config: &RuntimeConfig) -> Config {
     // few page-table operations, and the host's footprint is bounded by
     // configuration rather than by how many executions arrive at once. The
     // default on-demand allocator measured slower here with a second thread.
-    let slots = config.max_concurrent_executions;
+    let keep_resident = match policy {
+        SlotPolicy::KeepResident => config.keep_resident_bytes as usize,
+        SlotPolicy::Release => 0,
+    };
     let mut pool = PoolingAllocationConfig::default();
     pool.total_component_instances(slots)
         .total_core_instances(slots * config.max_core_instances_per_component)
@@ -47,11 +61,17 @@ pub fn wasmtime_config(config: &RuntimeConfig) -> Config {
         .max_tables_per_component(TABLES_PER_COMPONENT)
         .max_memory_size(config.max_memory_per_execution as usize)
         .table_elements(config.max_table_elements)
-        // Keeping the first pages of each slot resident and zeroing them in
-        // place (instead of madvise + page faults) made instantiation ~40%
-        // faster for Python.
-        .linear_memory_keep_resident(config.keep_resident_bytes as usize)
-        .table_keep_resident(config.keep_resident_bytes as usize);
+        // Keeping the first pages of each slot resident and resetting them in
+        // place (instead of madvise + page faults) made Python executions
+        // about twice as fast; it also keeps that memory for as long as the
+        // process lives, hence only in the warm pool.
+        .linear_memory_keep_resident(keep_resident)
+        .table_keep_resident(keep_resident);
+    if policy == SlotPolicy::Release {
+        // Fiber stacks are otherwise left as the last execution dirtied
+        // them; released slots give those pages back too.
+        wasm.async_stack_zeroing(true);
+    }
     wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
 
     wasm

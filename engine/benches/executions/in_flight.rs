@@ -13,6 +13,9 @@ pub(crate) struct InFlight {
     pub(crate) burst_peak: Memory,
     /// Once every execution has finished: what the pool keeps resident.
     pub(crate) after: Memory,
+    /// What the runtime's pools keep in idle slots after the burst, by
+    /// wasmtime's own accounting.
+    pub(crate) pools_idle_after: u64,
     pub(crate) hwm_kib: u64,
     pub(crate) elapsed: Duration,
     pub(crate) guest_peak_memory: u64,
@@ -125,6 +128,7 @@ pub(crate) fn in_flight(
     done.store(true, Ordering::Relaxed);
     let samples = sampler.join().unwrap();
     let after = Memory::now(true);
+    let pools_idle_after = runtime.idle_resident_bytes();
 
     for (_, result) in &runs {
         assert_eq!(result.outcome, Outcome::Succeeded, "{:?}", result.failure);
@@ -162,6 +166,7 @@ pub(crate) fn in_flight(
         window_samples: in_window.len(),
         burst_peak: Memory::peak(samples.iter().map(|(_, memory)| memory)),
         after,
+        pools_idle_after,
         hwm_kib: proc_status_kib("VmHWM"),
         elapsed,
         guest_peak_memory: runs.iter().map(|(_, r)| r.peak_memory_bytes).max().unwrap(),

@@ -8,6 +8,7 @@ pub(crate) struct Report {
     pub(crate) baseline: Measured,
     pub(crate) memory: InFlight,
     pub(crate) python_check: ExecutionResult,
+    pub(crate) config: RuntimeConfig,
 }
 
 impl Report {
@@ -16,6 +17,8 @@ impl Report {
             self.baseline.latency.p50().as_secs_f64() / self.python.latency.p50().as_secs_f64();
         let memory = &self.memory;
         let rss_mb = mb(memory.all_in_flight.rss_kib);
+        let pss = |m: &Memory| mb(m.pss_kib.unwrap_or(0));
+        let (pss_in_flight, pss_after) = (pss(&memory.all_in_flight), pss(&memory.after));
 
         println!(
             "| Scenario | Executions (latency / throughput) | p50 | p99 | Throughput, {THREADS} concurrent |"
@@ -38,11 +41,13 @@ impl Report {
             self.python.throughput.per_second() / self.baseline.throughput.per_second()
         );
         println!(
-            "| Host RSS, {IN_FLIGHT} Python executions in flight (hostile-py sleeping {IN_FLIGHT_SLEEP_SECONDS} s) | {IN_FLIGHT} at once | | | **{rss_mb:.0} MB** VmRSS, PSS {:.0} MB (VmHWM {:.0} MB; {:.0} MB just before, {:.0} MB after) |",
-            mb(memory.all_in_flight.pss_kib.unwrap_or(0)),
-            mb(memory.hwm_kib),
-            mb(memory.idle.rss_kib),
+            "| Host memory, {IN_FLIGHT} Python executions in flight (hostile-py sleeping {IN_FLIGHT_SLEEP_SECONDS} s) | {IN_FLIGHT} at once | | | **PSS {pss_in_flight:.0} MB** (VmRSS {rss_mb:.0} MB) |",
+        );
+        println!(
+            "| Host memory once they have finished | | | | **PSS {pss_after:.0} MB** (VmRSS {:.0} MB; just before the burst: PSS {:.0} MB, VmRSS {:.0} MB) |",
             mb(memory.after.rss_kib),
+            pss(&memory.idle),
+            mb(memory.idle.rss_kib),
         );
 
         println!("\nNotes:");
@@ -100,11 +105,22 @@ impl Report {
         ] {
             println!("  - {when}: {}", m.describe());
         }
-        let pss = |m: &Memory| mb(m.pss_kib.unwrap_or(0));
         println!(
             "  - Per execution in flight, over just before: {:.1} MB VmRSS, {:.1} MB PSS.",
             (rss_mb - mb(memory.idle.rss_kib)) / IN_FLIGHT as f64,
             (pss(&memory.all_in_flight) - pss(&memory.idle)) / IN_FLIGHT as f64,
+        );
+        println!(
+            "  - VmHWM {:.0} MB. Pools: {} warm slots keeping {} MiB resident, {} cold ones keeping nothing; after the burst wasmtime counts {:.1} MB resident in idle slots.",
+            mb(memory.hwm_kib),
+            self.config
+                .warm_slots
+                .min(self.config.max_concurrent_executions),
+            self.config.keep_resident_bytes >> 20,
+            self.config
+                .max_concurrent_executions
+                .saturating_sub(self.config.warm_slots),
+            memory.pools_idle_after as f64 / (1u64 << 20) as f64,
         );
 
         if !self.full {
@@ -133,9 +149,17 @@ impl Report {
             &format!("{speedup:.0}×"),
         );
         target(
-            "RSS ≤ 200 MB with 64 Python executions in flight",
-            rss_mb <= RSS_TARGET_MB,
-            &format!("{rss_mb:.0} MB VmRSS"),
+            "Host memory (PSS) ≤ 200 MB with 64 Python executions in flight",
+            pss_in_flight <= MEMORY_TARGET_MB,
+            &format!("PSS {pss_in_flight:.0} MB; VmRSS {rss_mb:.0} MB"),
+        );
+        target(
+            "Host memory (PSS) ≤ 200 MB once they have finished",
+            pss_after <= MEMORY_TARGET_MB,
+            &format!(
+                "PSS {pss_after:.0} MB; VmRSS {:.0} MB",
+                mb(memory.after.rss_kib)
+            ),
         );
     }
 }

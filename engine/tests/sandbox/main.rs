@@ -11,4 +11,5 @@ mod hostile_python;
 mod hostile_rust;
 mod isolation;
 mod loading;
+mod pools;
 mod support;
