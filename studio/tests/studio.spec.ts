@@ -219,8 +219,14 @@ test('quotas, grants and failure notifications are validated and saved', async (
 
   const notify = page.getByRole('form', { name: 'failure notifications' });
   await notify.getByRole('textbox').fill('oncall-chat\npagerduty');
+  const reloaded = page.waitForResponse(
+    (r) => r.url().endsWith(`/runbooks/${deployed}/failure-notifications/dev`) && r.request().method() === 'GET',
+  );
   await notify.getByRole('button', { name: 'Save notifications' }).click();
+  await reloaded;
   await expect(notify.getByRole('status')).toHaveText('Saved.');
+  // "Saved." outlasts the form's reload after the save (it once vanished then).
+  await expect(grant.getByRole('status')).toHaveText('Saved.');
   expect((await wolfe.api('GET', `/runbooks/${deployed}/failure-notifications/dev`)).targets).toEqual([
     'oncall-chat',
     'pagerduty',

@@ -164,8 +164,10 @@ function GrantForm({ name, environment }: { name: string; environment: string })
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     if (loaded.data) setFields(grantFields(loaded.data));
-    setSaved(false);
   }, [loaded.data]);
+  // "Saved." stays through the reload that follows a save; it goes when the
+  // form shows another environment (or the user edits a field).
+  useEffect(() => setSaved(false), [name, environment]);
   const problems = fields ? validateGrant(fields) : {};
   const area = (key: keyof GrantFields, label: string, hint: string) => (
     <label>
@@ -264,8 +266,8 @@ function NotificationsForm({ name, environment }: { name: string; environment: s
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     if (loaded.data) setText(loaded.data.join('\n'));
-    setSaved(false);
   }, [loaded.data]);
+  useEffect(() => setSaved(false), [name, environment]);
   const targets = list(text ?? '');
   const problem = targets.find((t) => t.length > 128) ? 'a target name has at most 128 characters' : null;
   return (
