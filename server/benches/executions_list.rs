@@ -3,8 +3,8 @@
 //! prints a markdown table of response times of `GET /api/v1/executions`
 //! through `app(state)` (routing, token check, query, JSON).
 //!
-//! Data: two teams; `big` owns 18 runbooks and 90% of the executions,
-//! `small` 2 runbooks and 10%; spread over 30 days and three
+//! Data: three teams; `big` owns 18 runbooks and ~90% of the executions,
+//! `small` 2 runbooks and ~10%, `tiny` 1 runbook and 0.1%; spread over 30 days and three
 //! environments; 3% failed, 0.1% timed out, the rest succeeded. Rows are
 //! generated in SQL (recursive CTE / generate_series), not through intake.
 //! `cargo test --benches` runs it with 20,000 executions as a smoke test.
@@ -24,8 +24,11 @@ use wolfe_store::{Backend, NewRunbook, NewVersion, Role, Store};
 
 const FULL: i64 = 1_000_000;
 const SMOKE: i64 = 20_000;
+/// Runbooks of the big and the small team; the tiny team's is one more.
 const RUNBOOKS: i64 = 20;
 const SMALL_TEAM_RUNBOOKS: i64 = 2;
+/// One execution in this many is the tiny team's.
+const TINY_SHARE: i64 = 1000;
 const SPAN_MS: i64 = 30 * 24 * 3600 * 1000;
 const SAMPLES: usize = 40;
 
@@ -83,7 +86,7 @@ fn main() {
 
 async fn measure(url: &str, count: i64) -> Vec<(&'static str, f64, f64, f64)> {
     let store = Store::open(url).await.unwrap();
-    let (big, small) = seed(&store, url, count).await;
+    let [big, small, tiny] = seed(&store, url, count).await;
     let intake = Arc::new(Intake::new(store.clone(), Arc::new(Notify::new())));
     let router = app(AppState::new(store.clone(), intake));
     let middle = first_page(
@@ -145,10 +148,19 @@ async fn measure(url: &str, count: i64) -> Vec<(&'static str, f64, f64, f64)> {
             team: "small",
             query: "?status=failed".into(),
         },
+        Scenario {
+            name: "tiny team (0.1%), first page",
+            team: "tiny",
+            query: String::new(),
+        },
     ];
     let mut rows = Vec::new();
     for scenario in &scenarios {
-        let token = if scenario.team == "big" { &big } else { &small };
+        let token = match scenario.team {
+            "big" => &big,
+            "small" => &small,
+            _ => &tiny,
+        };
         let mut times = Vec::with_capacity(SAMPLES);
         for _ in 0..SAMPLES {
             let started = Instant::now();
@@ -196,12 +208,12 @@ async fn first_page(router: &axum::Router, token: &str, query: &str) -> Value {
     serde_json::from_slice(&bytes).unwrap()
 }
 
-/// Two teams, 20 runbooks with one version each, `count` executions.
-/// Returns viewer tokens of the big and the small team.
-async fn seed(store: &Store, url: &str, count: i64) -> (String, String) {
+/// Three teams, 21 runbooks with one version each, `count` executions.
+/// Returns viewer tokens of the big, the small and the tiny team.
+async fn seed(store: &Store, url: &str, count: i64) -> [String; 3] {
     store.put_artifact("bench", b"\0asm").await.unwrap();
     let mut tokens = Vec::new();
-    for name in ["big", "small"] {
+    for name in ["big", "small", "tiny"] {
         let team = store.create_team(name).await.unwrap();
         tokens.push(
             store
@@ -213,8 +225,11 @@ async fn seed(store: &Store, url: &str, count: i64) -> (String, String) {
     }
     let big = store.team_by_name("big").await.unwrap().unwrap();
     let small = store.team_by_name("small").await.unwrap().unwrap();
-    for i in 0..RUNBOOKS {
-        let team = if i < RUNBOOKS - SMALL_TEAM_RUNBOOKS {
+    let tiny = store.team_by_name("tiny").await.unwrap().unwrap();
+    for i in 0..=RUNBOOKS {
+        let team = if i == RUNBOOKS {
+            &tiny
+        } else if i < RUNBOOKS - SMALL_TEAM_RUNBOOKS {
             &big
         } else {
             &small
@@ -246,6 +261,7 @@ async fn seed(store: &Store, url: &str, count: i64) -> (String, String) {
     }
     let pool = sqlx::AnyPool::connect(url).await.unwrap();
     // Execution i: runbook i % 20 (rb-18 and rb-19 are the small team's),
+    // but every 1000th rb-20 (the tiny team's),
     // environment i % 3, queued every SPAN/count ms, ids ordered like time.
     let (series, id, pad) = match store.backend() {
         Backend::Sqlite => (
@@ -267,14 +283,15 @@ async fn seed(store: &Store, url: &str, count: i64) -> (String, String) {
     };
     let step = SPAN_MS / count;
     let sql = format!(
-        "INSERT INTO executions (id, runbook_id, environment, version_id, status, attempt, \
+        "INSERT INTO executions (id, runbook_id, team_id, environment, version_id, status, attempt, \
          max_attempts, params_json, dry_run, queued_at, finished_at, fuel_consumed, wall_time_us) \
-         {series} SELECT {id}, r.id, \
+         {series} SELECT {id}, r.id, r.team_id, \
            CASE n.i % 3 WHEN 0 THEN 'dev' WHEN 1 THEN 'test' ELSE 'prod' END, v.id, \
            CASE WHEN (n.i / 20) % 1000 = 7 THEN 'timed_out' WHEN (n.i / 20) % 100 < 3 THEN 'failed' ELSE 'succeeded' END, \
            1, 3, '{{\"service\": \"checkout\"}}', 0, {base}{pad} + n.i * {step}, {base}{pad} + n.i * {step} + 900, \
            1000000, 850000 \
-         FROM n JOIN runbooks r ON r.name = 'rb-' || (n.i % {RUNBOOKS}) \
+         FROM n JOIN runbooks r ON r.name = 'rb-' || \
+           (CASE WHEN n.i % {TINY_SHARE} = {TINY_SHARE} - 1 THEN {RUNBOOKS} ELSE n.i % {RUNBOOKS} END) \
          JOIN versions v ON v.runbook_id = r.id",
         base = base()
     );
@@ -289,5 +306,5 @@ async fn seed(store: &Store, url: &str, count: i64) -> (String, String) {
         started.elapsed().as_secs_f64()
     );
     pool.close().await;
-    (tokens.remove(0), tokens.remove(0))
+    [tokens.remove(0), tokens.remove(0), tokens.remove(0)]
 }

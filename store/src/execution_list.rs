@@ -2,14 +2,11 @@
 //! filtered and paged by keyset (see `page.rs`), and one execution's
 //! details (attempts, events) within its team.
 //!
-//! Executions carry no team: the team is their runbook's, reached through
-//! `runbooks` (primary key). The order `(queued_at, id)` is served by the
-//! indexes of migration 0006 and `executions_by_runbook`, so a page reads
-//! about `limit / share` index entries, where `share` is the fraction of
-//! rows the filters keep (see BENCHMARKS.md). `CROSS JOIN` makes SQLite
-//! drive the join from `executions` (walking a time-ordered index and
-//! probing `runbooks` by primary key) instead of gathering all of a team's
-//! executions and sorting them; PostgreSQL plans it like any join.
+//! Every execution carries its runbook's team (migration 0008), so the
+//! list walks `executions_by_team (team_id, queued_at, id)` newest first
+//! and reads about `limit / share` index entries, where `share` is the
+//! fraction of the team's rows the other filters keep; a runbook filter
+//! may use `executions_by_runbook` instead (see BENCHMARKS.md).
 
 use sqlx::Row;
 
@@ -61,12 +58,7 @@ impl Store {
         query: &ExecutionQuery,
     ) -> Result<Vec<ExecutionRecord>, StoreError> {
         let mut filter = Filter::default();
-        // The join condition lives in WHERE: PostgreSQL takes no ON after
-        // CROSS JOIN (SQLite does).
-        filter.and(
-            "r.id = e.runbook_id AND r.team_id = {}",
-            Arg::Text(query.team_id.clone()),
-        );
+        filter.and("e.team_id = {}", Arg::Text(query.team_id.clone()));
         if let Some(runbook) = &query.runbook_id {
             filter.and("e.runbook_id = {}", Arg::Text(runbook.clone()));
         }
@@ -85,7 +77,7 @@ impl Store {
         filter.after("e.queued_at", "e.id", query.after.as_ref());
         let limit = filter.arg(Arg::Int(query.limit));
         let sql = format!(
-            "SELECT {} FROM executions e CROSS JOIN runbooks r {} \
+            "SELECT {} FROM executions e {} \
              ORDER BY e.queued_at DESC, e.id DESC LIMIT {limit}",
             prefixed(EXECUTION_COLUMNS, "e"),
             filter.where_clause()
@@ -104,8 +96,7 @@ impl Store {
         id: &str,
     ) -> Result<Option<ExecutionRecord>, StoreError> {
         let sql = format!(
-            "SELECT {} FROM executions e JOIN runbooks r ON r.id = e.runbook_id \
-             WHERE e.id = $1 AND r.team_id = $2",
+            "SELECT {} FROM executions e WHERE e.id = $1 AND e.team_id = $2",
             prefixed(EXECUTION_COLUMNS, "e")
         );
         let row = sqlx::query(&sql)
@@ -165,8 +156,7 @@ impl Store {
         let mut filter = Filter::default();
         filter.and(
             "ev.id IN (SELECT ee.event_id FROM execution_events ee \
-             JOIN executions x ON x.id = ee.execution_id \
-             JOIN runbooks r ON r.id = x.runbook_id WHERE r.team_id = {})",
+             JOIN executions x ON x.id = ee.execution_id WHERE x.team_id = {})",
             Arg::Text(team_id.to_owned()),
         );
         filter.after("ev.received_at", "ev.id", after);

@@ -5,6 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use crate::page::{Arg, Cursor, Filter};
 use crate::{Store, StoreError, new_id};
 
 /// A rule whose criteria matched an event but whose parameters failed.
@@ -92,6 +93,32 @@ impl Store {
             query = query.bind(rule_id);
         }
         let rows = query.fetch_all(&self.reader).await?;
+        Ok(rows.iter().map(record_from).collect())
+    }
+
+    /// A runbook's rule errors (of all its rules, every environment),
+    /// newest first, paged by `(at, id)`.
+    pub async fn runbook_rule_errors(
+        &self,
+        runbook_id: &str,
+        before: Option<&Cursor>,
+        limit: i64,
+    ) -> Result<Vec<RuleErrorRecord>, StoreError> {
+        let mut filter = Filter::default();
+        filter.and(
+            "rule_id IN (SELECT id FROM rules WHERE runbook_id = {})",
+            Arg::Text(runbook_id.to_owned()),
+        );
+        filter.after("at", "id", before);
+        let limit = filter.arg(Arg::Int(limit));
+        let sql = format!(
+            "SELECT {COLUMNS} FROM rule_errors {} ORDER BY at DESC, id DESC LIMIT {limit}",
+            filter.where_clause()
+        );
+        let rows = filter
+            .bind(sqlx::query(&sql))
+            .fetch_all(&self.reader)
+            .await?;
         Ok(rows.iter().map(record_from).collect())
     }
 }

@@ -11,6 +11,7 @@ pub mod kv;
 pub mod log_stream;
 pub mod lookup;
 pub mod quotas;
+pub mod rule_errors;
 pub mod rules;
 pub mod runbooks;
 pub mod secrets;
@@ -294,6 +295,16 @@ pub fn routes() -> Vec<Route> {
             Some("RuleTest"),
             &[],
             post(rules::test),
+        ),
+        route(
+            M::GET,
+            "/api/v1/runbooks/{runbook}/rule-errors",
+            "rules",
+            "Rule firings whose parameters could not be mapped from the event (no execution), newest first",
+            VIEWER,
+            None,
+            PAGE,
+            get(rule_errors::list),
         ),
         route(
             M::GET,

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use wolfe_store::{
     AttemptRecord, AuditEntry, Deployment, DeploymentChange, EventRecord, ExecutionRecord,
-    HostCall, LogLine, RuleRecord, Runbook, TokenRecord, Version,
+    HostCall, LogLine, RuleErrorRecord, RuleRecord, Runbook, TokenRecord, Version,
 };
 
 pub fn runbook(runbook: &Runbook) -> Value {
@@ -59,6 +59,17 @@ pub fn rule(rule: &RuleRecord) -> Value {
         "environment": rule.environment,
         "enabled": rule.enabled,
         "spec": rule.spec,
+    })
+}
+
+pub fn rule_error(error: &RuleErrorRecord) -> Value {
+    json!({
+        "id": error.id,
+        "rule_id": error.rule_id,
+        "environment": error.environment,
+        "event_id": error.event_id,
+        "message": error.message,
+        "at": error.at,
     })
 }
 

@@ -154,6 +154,14 @@ fn cases(h: &Harness) -> Vec<Case> {
         ),
         case(M::GET, &format!("{rb}/rules"), None, Viewer, 200, true),
         case(
+            M::GET,
+            &format!("{rb}/rule-errors"),
+            None,
+            Viewer,
+            200,
+            true,
+        ),
+        case(
             M::POST,
             &format!("{rb}/rules"),
             Some(json!({"name": "r2", "environment": "dev", "spec": spec})),

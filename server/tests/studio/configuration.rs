@@ -3,6 +3,7 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
+use wolfe_ingest::NormalizedEvent;
 use wolfe_store::{RejectedEvent, Role};
 
 use crate::harness::{Harness, code, message};
@@ -87,6 +88,46 @@ pub async fn rules_are_compiled_tested_changed_and_deleted(h: Harness) {
         (json!(true), json!(false))
     );
     assert_eq!(verdict["conditions"][0]["held"], false, "{verdict}");
+
+    // A firing whose parameters cannot be mapped runs nothing, but its
+    // authors can see it.
+    h.intake
+        .accept(
+            "dev",
+            NormalizedEvent {
+                source: "alertmanager".into(),
+                kind: "alert.firing".into(),
+                dedupe_key: Some("no-service".into()),
+                payload: json!({"labels": {"severity": "page"}}),
+            },
+        )
+        .await
+        .unwrap();
+    let (status, errors) = h
+        .alpha(
+            Role::Viewer,
+            Method::GET,
+            &format!("{RB}/rule-errors"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{errors}");
+    let items = errors["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{errors}");
+    assert_eq!(items[0]["rule_id"], json!(id));
+    assert!(
+        items[0]["message"].as_str().unwrap().contains("service"),
+        "{errors}"
+    );
+    let (status, _) = h
+        .call(
+            Method::GET,
+            &format!("{RB}/rule-errors"),
+            Some(h.token("beta", Role::Admin)),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another team's runbook");
 
     let (status, changed) = h
         .alpha(

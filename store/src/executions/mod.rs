@@ -200,10 +200,11 @@ pub(crate) async fn insert(
     let id = new_id();
     // SQLite needs the WHERE on INSERT ... SELECT ... ON CONFLICT to parse it.
     let inserted = sqlx::query(
-        "INSERT INTO executions (id, runbook_id, environment, version_id, rule_id, \
+        "INSERT INTO executions (id, runbook_id, team_id, environment, version_id, rule_id, \
          trigger_event_id, status, attempt, max_attempts, params_json, dry_run, queued_at, \
          correlation_key, not_before) \
-         SELECT $1, r.id, $2, d.version_id, $3, $4, 'queued', 0, r.max_attempts, $5, $6, $7, $8, $9 \
+         SELECT $1, r.id, r.team_id, $2, d.version_id, $3, $4, 'queued', 0, r.max_attempts, \
+         $5, $6, $7, $8, $9 \
          FROM runbooks r JOIN deployments d ON d.runbook_id = r.id AND d.environment = $2 \
          WHERE r.id = $10 \
          ON CONFLICT (trigger_event_id, rule_id) DO NOTHING",

@@ -15,6 +15,7 @@ import type {
   Page,
   QuotaSettings,
   Rule,
+  RuleError,
   RuleTestResult,
   RunRequest,
   RunStarted,
@@ -131,6 +132,8 @@ export class Client {
     this.request<Rule>('PUT', `/runbooks/${seg(name)}/rules/${seg(id)}`, change);
   deleteRule = (name: string, id: string) =>
     this.request<void>('DELETE', `/runbooks/${seg(name)}/rules/${seg(id)}`);
+  ruleErrors = (name: string, cursor?: string) =>
+    this.request<Page<RuleError>>('GET', `/runbooks/${seg(name)}/rule-errors`, undefined, { cursor });
   testRule = (name: string, spec: unknown, event: TestEvent) =>
     this.request<RuleTestResult>('POST', `/runbooks/${seg(name)}/rules/test`, { spec, event });
 

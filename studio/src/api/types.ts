@@ -93,6 +93,15 @@ export interface Rule {
   spec: unknown;
 }
 
+export interface RuleError {
+  id: string;
+  rule_id: string;
+  environment: string;
+  event_id: string;
+  message: string;
+  at: number;
+}
+
 export interface TestEvent {
   source: string;
   kind: string;

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Rule, RuleTestResult, RunbookDetail } from '../../api/client';
 import { ActionButton, ErrorBox, Json, Show, useAsync, useCan, useSession } from '../../components/ui';
+import { time } from '../../lib/format';
 import { parseJson } from './run';
 
 const SPEC = `{
@@ -201,7 +202,50 @@ export function RulesTab({ runbook }: { runbook: RunbookDetail }) {
         </form>
         <RuleTester runbook={runbook.name} spec={specError ? undefined : spec} />
       </div>
+      <RuleErrors runbook={runbook.name} rules={rules.data ?? []} />
     </div>
+  );
+}
+
+/** Firings whose parameters failed: the alert matched but nothing ran. */
+function RuleErrors({ runbook, rules }: { runbook: string; rules: Rule[] }) {
+  const { client } = useSession();
+  const errors = useAsync(() => client.ruleErrors(runbook), [runbook]);
+  const ruleName = (id: string) => rules.find((r) => r.id === id)?.name ?? id;
+  return (
+    <section class="stack">
+      <h2>Recent rule errors</h2>
+      <Show value={errors}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <p class="muted">None: every matching event became an execution.</p>
+          ) : (
+            <table class="list" aria-label="rule errors">
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Rule</th>
+                  <th>Environment</th>
+                  <th>Why no execution</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((e) => (
+                  <tr>
+                    <td>{time(e.at)}</td>
+                    <td>{ruleName(e.rule_id)}</td>
+                    <td>{e.environment}</td>
+                    <td>
+                      <code>{e.message}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Show>
+    </section>
   );
 }
 
