@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
@@ -62,6 +63,12 @@ pub struct Runtime {
     linkers: Vec<Linker<ExecState>>,
     cache: ComponentCache,
     loaded: Mutex<HashMap<String, LoadedRunbook>>,
+    /// One gate per artifact being loaded, so concurrent loads of one
+    /// artifact (a run right after a save precompiled it) compile it once.
+    loading: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Loads that were not answered from memory (compiled, or read from
+    /// the disk cache, and linked).
+    cold_loads: AtomicU64,
     pub(crate) config: RuntimeConfig,
     /// For executions run without host services of their own.
     pub(crate) offline: Arc<Services>,
@@ -80,6 +87,8 @@ impl Runtime {
             linkers,
             cache,
             loaded: Mutex::default(),
+            loading: Mutex::default(),
+            cold_loads: AtomicU64::new(0),
             config,
             offline: Arc::new(Services::offline()),
             _ticker: ticker,
@@ -112,6 +121,38 @@ impl Runtime {
         if let Some(hit) = self.lock_loaded().get(&sha256) {
             return Ok(hit.clone());
         }
+        let gate = self
+            .loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(sha256.clone())
+            .or_default()
+            .clone();
+        let _loading = gate.lock().unwrap_or_else(|e| e.into_inner());
+        // Whoever held the gate before may have loaded it meanwhile.
+        if let Some(hit) = self.lock_loaded().get(&sha256) {
+            return Ok(hit.clone());
+        }
+        let loaded = self.compile_and_link(bytes, sha256.clone());
+        self.loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&sha256);
+        loaded
+    }
+
+    /// Whether the artifact with this sha256 is loaded in memory.
+    pub fn is_loaded(&self, sha256: &str) -> bool {
+        self.lock_loaded().contains_key(sha256)
+    }
+
+    /// How many loads were not answered from memory so far.
+    pub fn cold_loads(&self) -> u64 {
+        self.cold_loads.load(Ordering::Relaxed)
+    }
+
+    fn compile_and_link(&self, bytes: &[u8], sha256: String) -> Result<LoadedRunbook, LoadError> {
+        self.cold_loads.fetch_add(1, Ordering::Relaxed);
         let engines: Vec<&Engine> = self.pools.engines().collect();
         let components = self
             .cache

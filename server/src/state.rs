@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use wolfe_engine::Runtime;
 use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_store::{Role, SecretCipher, Store};
 
@@ -21,6 +22,9 @@ pub struct AppState {
     pub secrets: Option<SecretCipher>,
     /// Builds saved Python source into components.
     pub builder: Arc<Builder>,
+    /// The engine of this process, if it runs one: a saved version is
+    /// compiled in the background, so its first run does not wait for it.
+    pub runtime: Option<Arc<Runtime>>,
 }
 
 impl AppState {
@@ -34,7 +38,27 @@ impl AppState {
             environments: Arc::new(vec!["dev".into(), "test".into(), "prod".into()]),
             secrets: None,
             builder: Arc::new(Builder::discover()),
+            runtime: None,
         }
+    }
+
+    pub fn with_runtime(mut self, runtime: Arc<Runtime>) -> Self {
+        self.runtime = Some(runtime);
+        self
+    }
+
+    /// Compiles `component` into this process's engine (and the disk
+    /// cache) in the background. A failure only means the first run
+    /// compiles it, and reports what is wrong then.
+    pub fn precompile(&self, component: Vec<u8>) {
+        let Some(runtime) = self.runtime.clone() else {
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = runtime.load(&component) {
+                tracing::warn!("precompiling a saved version failed: {error}");
+            }
+        });
     }
 
     pub fn with_sources(mut self, sources: HashMap<String, Source>) -> Self {

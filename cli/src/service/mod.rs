@@ -101,7 +101,7 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
     };
     let engine = start_engine(
         store.clone(),
-        runtime,
+        runtime.clone(),
         wake,
         &config.environments,
         &runner,
@@ -140,7 +140,8 @@ pub async fn run(mut config: ServiceConfig, mode: Mode) -> anyhow::Result<()> {
                 .clone()
                 .unwrap_or_else(|| config.environments.clone()),
         )
-        .with_secrets(cipher.clone());
+        .with_secrets(cipher.clone())
+        .with_runtime(runtime.clone());
     let bound = listener.local_addr()?;
     announce(&config, bound, &source_names, &api_token);
     access::announce_login(bound, login.as_deref());

@@ -63,3 +63,29 @@ async fn compiles_once_reuses_and_replaces_a_corrupt_entry() {
         .unwrap();
     assert_eq!(result.outcome, Outcome::Succeeded);
 }
+
+#[test]
+fn concurrent_loads_of_one_artifact_compile_it_once() {
+    // A Python component: compiling it takes long enough for the loads to
+    // overlap (a run started right after a save precompiled it).
+    let bytes = std::fs::read(wolfe_testkit::built(&wolfe_testkit::guest_dir(
+        "hostile-py",
+    )))
+    .unwrap();
+    let runtime = Runtime::new(RuntimeConfig {
+        max_concurrent_executions: 1,
+        cache_dir: None,
+        ..RuntimeConfig::default()
+    })
+    .unwrap();
+    let loads: Vec<String> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| runtime.load(&bytes).unwrap().sha256().to_owned()))
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert!(loads.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(runtime.cold_loads(), 1, "the others waited for the first");
+    runtime.load(&bytes).unwrap();
+    assert_eq!(runtime.cold_loads(), 1, "then answered from memory");
+}

@@ -105,6 +105,7 @@ pub async fn create(
         .store
         .put_artifact(&built.sha256, &built.bytes)
         .await?;
+    state.precompile(built.bytes.clone());
     let actor = caller.actor();
     let version = state
         .store

@@ -166,7 +166,8 @@ impl Harness {
         let state = AppState::new(store.clone(), intake.clone())
             .with_environments(ENVIRONMENTS.map(String::from).to_vec())
             .with_secrets(Some(cipher))
-            .with_builder(builder);
+            .with_builder(builder)
+            .with_runtime(runtime());
         Self {
             router: app(state),
             store,

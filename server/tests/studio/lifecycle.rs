@@ -71,6 +71,15 @@ pub async fn saving_source_builds_a_version_that_runs_then_promotes(mut h: Harne
         version["build_log"].as_str().unwrap().contains(sha),
         "{version}"
     );
+    // Saved means compiled in the background: the first run need not wait.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    while !crate::harness::runtime().is_loaded(sha) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the saved version was not precompiled"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     let (status, shown) = h
         .alpha(
