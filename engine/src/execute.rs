@@ -11,6 +11,7 @@ use wolfe_host_apis::log::{LogBuffer, LogLimits};
 use wolfe_host_apis::{CallerIdentity, Grant, HostContext};
 
 use crate::limiter::MemoryLimiter;
+use crate::live_log::LiveLog;
 use crate::outcome::{ExecutionResult, Failure, Outcome};
 use crate::quotas::Quotas;
 use crate::request::ExecutionRequest;
@@ -81,6 +82,24 @@ impl Runtime {
         host: HostContext,
         cancel: &CancellationToken,
     ) -> Result<ExecutionResult, RequestError> {
+        self.execute_live(runbook, request, quotas, host, cancel, &LiveLog::new())
+            .await
+    }
+
+    /// Like [`Runtime::execute_cancellable`], with the log watched through
+    /// `live` while the execution runs: the records the caller takes from
+    /// `live` are not in the result's `logs`, which hold the rest (and the
+    /// drop counts of the whole log). Whatever way the execution ends, every
+    /// record kept is in exactly one of the two.
+    pub async fn execute_live(
+        &self,
+        runbook: &LoadedRunbook,
+        request: &ExecutionRequest,
+        quotas: &Quotas,
+        host: HostContext,
+        cancel: &CancellationToken,
+        live: &LiveLog,
+    ) -> Result<ExecutionResult, RequestError> {
         self.check_quotas(quotas)?;
         let started = Instant::now();
         // A warm slot if one is free (see pools.rs); waiting here is the
@@ -98,6 +117,7 @@ impl Runtime {
             max_bytes: quotas.max_log_bytes,
         };
         let log = LogBuffer::with_redactor(limits, redactor.clone());
+        live.attach(&log);
         let limiter = MemoryLimiter::new(quotas.memory_bytes, self.config.max_table_elements);
         let (state, io) = ExecState::new(log.clone(), host, limiter);
         let mut store = Store::new(self.pools.engine(slot.pool), state);
@@ -159,7 +179,7 @@ impl Runtime {
             outcome,
             output,
             failure,
-            logs: log.snapshot(),
+            logs: log.take_rest(),
             fuel_consumed: quotas.fuel - fuel_left,
             peak_memory_bytes: limiter.peak(),
             wall_time: started.elapsed(),

@@ -11,6 +11,7 @@ mod duration_serde;
 mod epoch;
 mod execute;
 mod limiter;
+mod live_log;
 mod outcome;
 mod pools;
 mod quotas;
@@ -22,6 +23,7 @@ mod wasmtime_config;
 
 pub use config::RuntimeConfig;
 pub use execute::{RequestError, caller_of};
+pub use live_log::LiveLog;
 pub use outcome::{ExecutionResult, Failure, Outcome};
 pub use quotas::Quotas;
 pub use request::{EventInput, ExecutionContext, ExecutionRequest};

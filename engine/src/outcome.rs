@@ -72,6 +72,8 @@ pub struct ExecutionResult {
     pub output: Option<serde_json::Value>,
     /// Why it did not succeed.
     pub failure: Option<Failure>,
+    /// What it logged, but for the records a caller took while it ran
+    /// (see [`crate::LiveLog`]); the drop counts cover the whole log.
     pub logs: CapturedLog,
     pub fuel_consumed: u64,
     pub peak_memory_bytes: u64,

@@ -3,6 +3,9 @@
 //! The buffer is capped in lines and bytes: a runbook that floods its log
 //! loses the excess (counted, never silently) instead of exhausting host
 //! memory. Guest stdout/stderr are fed into the same buffer by the runtime.
+//! Secret values are redacted as a record is pushed, so no record leaves the
+//! buffer unredacted, whether it is taken while the execution runs
+//! ([`LogBuffer::take_new`]) or at its end.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -133,13 +136,15 @@ impl LogBuffer {
                 .map(|(k, v)| k.len() + v.to_string().len())
                 .sum::<usize>();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let log_full = state.log.records.len() >= self.limits.max_lines
-            || state.bytes + size > self.limits.max_bytes;
+        // The caps count every record kept, taken or not.
+        let log_full =
+            state.kept >= self.limits.max_lines || state.bytes + size > self.limits.max_bytes;
         if log_full {
             state.log.dropped_lines += 1;
             state.log.dropped_bytes += size as u64;
             return;
         }
+        state.kept += 1;
         state.bytes += size;
         state.log.records.push(LogRecord {
             at_ms: self.started.elapsed().as_millis() as u64,
@@ -150,16 +155,40 @@ impl LogBuffer {
         });
     }
 
-    /// A copy of everything recorded so far.
+    /// A copy of everything recorded so far and not taken by
+    /// [`LogBuffer::take_new`].
     pub fn snapshot(&self) -> CapturedLog {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.log.clone()
+    }
+
+    /// Moves out the records pushed since the last take, oldest first:
+    /// each record is taken once, and is then in no later take, snapshot or
+    /// [`LogBuffer::take_rest`]. The caps still count it.
+    pub fn take_new(&self) -> Vec<LogRecord> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut state.log.records)
+    }
+
+    /// Moves out the records not taken yet, with the drop counts of the
+    /// whole log: what is left at the end of an execution.
+    pub fn take_rest(&self) -> CapturedLog {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        CapturedLog {
+            records: std::mem::take(&mut state.log.records),
+            dropped_lines: state.log.dropped_lines,
+            dropped_bytes: state.log.dropped_bytes,
+        }
     }
 }
 
 #[derive(Default)]
 struct BufferState {
+    /// Records not taken yet, and the drops of the whole log.
     log: CapturedLog,
+    /// Records kept since the start, taken or not (the line cap).
+    kept: usize,
+    /// Bytes of those records (the byte cap).
     bytes: usize,
 }
 
@@ -269,6 +298,45 @@ mod tests {
             record.fields["auth"],
             serde_json::json!(["Bearer [redacted]"])
         );
+    }
+
+    #[test]
+    fn taken_records_leave_the_buffer_once_and_still_count_against_the_caps() {
+        let buffer = LogBuffer::new(limits(3, 1_000));
+        let push = |message: &str| {
+            buffer.push(
+                LogLevel::Info,
+                LogStream::Log,
+                message.into(),
+                Default::default(),
+            )
+        };
+        push("a");
+        push("b");
+        let taken: Vec<_> = buffer.take_new().into_iter().map(|r| r.message).collect();
+        assert_eq!(taken, ["a", "b"]);
+        assert!(buffer.take_new().is_empty(), "nothing is taken twice");
+        push("c");
+        push("d");
+        assert_eq!(buffer.snapshot().records.len(), 1, "only c is left");
+        let rest = buffer.take_rest();
+        assert_eq!(rest.records[0].message, "c");
+        assert_eq!(rest.dropped_lines, 1, "d is beyond the cap of 3 lines");
+        assert!(buffer.take_rest().records.is_empty());
+    }
+
+    #[test]
+    fn taken_records_are_already_redacted() {
+        let redactor = Redactor::default();
+        let buffer = LogBuffer::with_redactor(limits(10, 1_000), redactor.clone());
+        redactor.register("s3cr3t-token");
+        buffer.push(
+            LogLevel::Info,
+            LogStream::Log,
+            "token=s3cr3t-token".into(),
+            Default::default(),
+        );
+        assert_eq!(buffer.take_new()[0].message, "token=[redacted]");
     }
 
     #[tokio::test]

@@ -5,6 +5,16 @@
 //! sweeper (any instance) puts the execution back with attempt + 1. Results
 //! are written only while the lease is held, so a late result of a lost
 //! lease never overwrites a later attempt.
+//!
+//! An attempt's log reaches the store while it runs: every `log_flush` the
+//! runner writes the lines logged since the last write, fenced by the lease
+//! like the result, and the result carries only the rest. An execution that
+//! ends before the first flush (most take a few milliseconds) writes its
+//! log once, with its result. Lines are numbered per attempt as they are
+//! taken from the sandbox, so the sequence stays contiguous across writes.
+//! When the API cancels a running attempt, the runner still writes what it
+//! logged until its sandbox stopped (`Store::close_cancelled_attempt`); a
+//! lease lost any other way stops all writing.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,7 +23,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, OnceCell, Semaphore, watch};
 use wolfe_engine::{
     CancellationToken, EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, Grant,
-    HostContext, LoadedRunbook, Outcome, Quotas, Runtime, Services, caller_of,
+    HostContext, LiveLog, LoadedRunbook, LogRecord, Outcome, Quotas, Runtime, Services, caller_of,
 };
 use wolfe_store::{Claimed, Finished, LogLine, Store};
 
@@ -38,6 +48,9 @@ pub struct RunnerConfig {
     pub poll_interval: Duration,
     /// Base URL of the Studio, for links in failure notifications.
     pub public_url: String,
+    /// How often a running execution's new log lines are written to the
+    /// store (the first time this long after it started).
+    pub log_flush: Duration,
 }
 
 impl RunnerConfig {
@@ -51,6 +64,7 @@ impl RunnerConfig {
             max_in_flight: 16,
             poll_interval: Duration::from_millis(200),
             public_url: "http://127.0.0.1:8080".into(),
+            log_flush: Duration::from_millis(250),
         }
     }
 }
@@ -166,16 +180,34 @@ impl Runner {
     }
 
     async fn execute(&self, claimed: Claimed, cancel: CancellationToken) {
-        let outcome = self.run_in_sandbox(&claimed, &cancel).await;
+        let live = LiveLog::new();
+        let mut log = AttemptLog::new(claimed.attempt);
+        let ended = CancellationToken::new();
+        let run = async {
+            let outcome = self.run_in_sandbox(&claimed, &cancel, &live).await;
+            ended.cancel();
+            outcome
+        };
+        // Both on this task: the sandbox keeps running while a flush
+        // waits for the store, and a flush in progress when the sandbox
+        // ends completes before the rest is written.
+        let (outcome, ()) = tokio::join!(
+            run,
+            self.flush_while_running(&claimed, &live, &mut log, &ended)
+        );
         self.in_flight.remove(&claimed.id, claimed.attempt);
+        let outcome = outcome.map(|mut result| {
+            log.number(std::mem::take(&mut result.logs.records));
+            result
+        });
         if matches!(&outcome, Ok(result) if result.outcome == Outcome::Cancelled) {
             // Stopped because the execution was cancelled or its lease was
             // lost: the row already says how it ended.
-            tracing::info!(execution = %claimed.id, attempt = claimed.attempt, "stopped: cancelled or lease lost");
+            self.keep_cancelled_logs(&claimed, log.pending).await;
             return;
         }
         let finished = match outcome {
-            Ok(result) => finished_from(&claimed, &self.config.runner_id, &result),
+            Ok(result) => finished_from(&claimed, &self.config.runner_id, &result, log.pending),
             Err(NotRun::Unusable(message)) => {
                 crashed_before_running(&claimed, &self.config.runner_id, message)
             }
@@ -200,13 +232,91 @@ impl Runner {
             Some(true) => {
                 send_failure_notices(&self.services, &claimed, &finished, &self.config.public_url)
             }
-            Some(false) => tracing::warn!(
-                execution = %claimed.id,
-                "result discarded: the lease was lost (cancelled or expired) before it was recorded"
-            ),
+            Some(false) => {
+                tracing::warn!(
+                    execution = %claimed.id,
+                    "result discarded: the lease was lost (cancelled or expired) before it was recorded"
+                );
+                // Cancelled just as it ended: its log is still its own.
+                self.keep_cancelled_logs(&claimed, finished.logs).await;
+            }
             None => tracing::error!(
                 execution = %claimed.id,
                 "could not record the result before the lease ran out; another attempt will run"
+            ),
+        }
+    }
+
+    /// Writes the attempt's new log lines every `log_flush` until `ended`
+    /// fires. Lines not written (the store failed: retried at the next
+    /// tick; the lease is gone: no more tries) stay in `log` for the end.
+    async fn flush_while_running(
+        &self,
+        claimed: &Claimed,
+        live: &LiveLog,
+        log: &mut AttemptLog,
+        ended: &CancellationToken,
+    ) {
+        loop {
+            tokio::select! {
+                biased;
+                () = ended.cancelled() => return,
+                () = tokio::time::sleep(self.config.log_flush) => {}
+            }
+            log.number(live.take_new());
+            if log.pending.is_empty() {
+                continue;
+            }
+            let written = self
+                .store
+                .append_logs(
+                    &claimed.id,
+                    &self.config.runner_id,
+                    claimed.attempt,
+                    &log.pending,
+                )
+                .await;
+            match written {
+                Ok(true) => log.pending.clear(),
+                Ok(false) => {
+                    tracing::info!(execution = %claimed.id, attempt = claimed.attempt, "lease lost: no more log lines are written while it runs");
+                    return;
+                }
+                Err(error) => tracing::warn!(
+                    execution = %claimed.id,
+                    "cannot write log lines (store unavailable?), will retry: {error}"
+                ),
+            }
+        }
+    }
+
+    /// After a stop: writes the attempt's last log lines if the API
+    /// cancelled it while it ran; if its lease was lost any other way,
+    /// writes nothing.
+    async fn keep_cancelled_logs(&self, claimed: &Claimed, lines: Vec<LogLine>) {
+        let kept = with_backoff(
+            "record a cancelled attempt's log",
+            self.config.lease,
+            || {
+                self.store.close_cancelled_attempt(
+                    &claimed.id,
+                    &self.config.runner_id,
+                    claimed.attempt,
+                    &lines,
+                )
+            },
+        )
+        .await;
+        match kept {
+            Some(true) => {
+                tracing::info!(execution = %claimed.id, attempt = claimed.attempt, "stopped: cancelled")
+            }
+            Some(false) => {
+                tracing::info!(execution = %claimed.id, attempt = claimed.attempt, "stopped: lease lost")
+            }
+            None => tracing::error!(
+                execution = %claimed.id,
+                "could not record the last log lines of a cancelled attempt"
             ),
         }
     }
@@ -215,6 +325,7 @@ impl Runner {
         &self,
         claimed: &Claimed,
         cancel: &CancellationToken,
+        live: &LiveLog,
     ) -> Result<ExecutionResult, NotRun> {
         let runbook = self.load(&claimed.artifact_sha256).await?;
         let quotas: Quotas = serde_json::from_value(claimed.quotas.clone())
@@ -236,7 +347,7 @@ impl Runner {
             self.services.clone(),
         );
         self.runtime
-            .execute_cancellable(&runbook, &request, &quotas, host, cancel)
+            .execute_live(&runbook, &request, &quotas, host, cancel, live)
             .await
             .map_err(|e| NotRun::Unusable(e.to_string()))
     }
@@ -307,26 +418,50 @@ fn request_for(claimed: &Claimed) -> ExecutionRequest {
     }
 }
 
-fn finished_from(claimed: &Claimed, runner: &str, result: &ExecutionResult) -> Finished {
-    let logs = result
-        .logs
-        .records
-        .iter()
-        .enumerate()
-        .map(|(seq, record)| LogLine {
-            attempt: claimed.attempt,
-            seq: seq as i64,
-            at_ms: record.at_ms as i64,
-            level: record.level.to_string(),
-            stream: serde_json::to_value(record.stream)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-            message: record.message.clone(),
-            fields: (!record.fields.is_empty())
-                .then(|| serde_json::Value::Object(record.fields.clone())),
-        })
-        .collect();
+/// An attempt's log lines taken from the sandbox and not written yet, and
+/// the number the next one gets.
+struct AttemptLog {
+    attempt: i64,
+    next_seq: i64,
+    pending: Vec<LogLine>,
+}
+
+impl AttemptLog {
+    fn new(attempt: i64) -> Self {
+        Self {
+            attempt,
+            next_seq: 0,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Numbers records in the order they were taken, after those before.
+    fn number(&mut self, records: Vec<LogRecord>) {
+        for record in records {
+            self.pending.push(LogLine {
+                attempt: self.attempt,
+                seq: self.next_seq,
+                at_ms: record.at_ms as i64,
+                level: record.level.to_string(),
+                stream: serde_json::to_value(record.stream)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                message: record.message,
+                fields: (!record.fields.is_empty())
+                    .then_some(serde_json::Value::Object(record.fields)),
+            });
+            self.next_seq += 1;
+        }
+    }
+}
+
+fn finished_from(
+    claimed: &Claimed,
+    runner: &str,
+    result: &ExecutionResult,
+    logs: Vec<LogLine>,
+) -> Finished {
     Finished {
         id: claimed.id.clone(),
         runner: runner.into(),

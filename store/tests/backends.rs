@@ -46,6 +46,8 @@ on_both_backends!(
     cancelling_records_who_and_closes_the_attempt,
     a_runner_notices_the_leases_it_lost,
     many_log_lines_are_stored_in_order,
+    log_lines_written_while_running_are_fenced_by_the_lease,
+    a_cancelled_attempt_keeps_its_log_until_its_runner_stops_it,
 );
 
 struct Seeded {
@@ -675,4 +677,178 @@ async fn many_log_lines_are_stored_in_order(store: Store) {
         store.execution_logs(&claimed.id).await.unwrap(),
         result.logs
     );
+}
+
+fn lines(attempt: i64, seqs: std::ops::Range<i64>) -> Vec<LogLine> {
+    seqs.map(|seq| LogLine {
+        attempt,
+        seq,
+        at_ms: seq * 10,
+        level: "info".into(),
+        stream: "log".into(),
+        message: format!("line {seq}"),
+        fields: None,
+    })
+    .collect()
+}
+
+fn seqs(logs: &[LogLine]) -> Vec<i64> {
+    logs.iter().map(|l| l.seq).collect()
+}
+
+async fn log_lines_written_while_running_are_fenced_by_the_lease(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let ids = queue(&store, &seeded, &["live"]).await;
+    let id = &ids[0];
+    store.claim("dev", "r1", 30_000).await.unwrap().unwrap();
+    assert!(
+        store
+            .append_logs(id, "r1", 1, &lines(1, 0..2))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .append_logs(id, "r1", 1, &lines(1, 0..3))
+            .await
+            .unwrap(),
+        "a retried write that had committed stores only what is new"
+    );
+    assert!(
+        !store
+            .append_logs(id, "r2", 1, &lines(1, 3..4))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .append_logs(id, "r1", 2, &lines(2, 0..1))
+            .await
+            .unwrap()
+    );
+    assert_eq!(seqs(&store.execution_logs(id).await.unwrap()), [0, 1, 2]);
+    assert_eq!(
+        seqs(&store.execution_logs_after(id, Some((1, 1))).await.unwrap()),
+        [2]
+    );
+
+    let mut result = finished(id, "r1", 1);
+    result.logs = lines(1, 3..5);
+    assert!(store.finish(&result).await.unwrap());
+    let logs = store.execution_logs(id).await.unwrap();
+    assert_eq!(seqs(&logs), [0, 1, 2, 3, 4], "contiguous across writes");
+    assert_eq!(logs[1].message, "line 1");
+    assert!(
+        !store
+            .append_logs(id, "r1", 1, &lines(1, 5..6))
+            .await
+            .unwrap(),
+        "nothing after the result"
+    );
+    assert!(
+        !store
+            .close_cancelled_attempt(id, "r1", 1, &[])
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .cancelled_attempt_stopping(id, 1, 60_000)
+            .await
+            .unwrap()
+    );
+
+    // A lease that expired is lost: the attempt writes nothing more, not
+    // even once the execution it went back to is cancelled.
+    let ids = queue(&store, &seeded, &["expired"]).await;
+    let id = &ids[0];
+    store.claim("dev", "r1", -1).await.unwrap().unwrap();
+    assert_eq!(store.expire_leases().await.unwrap(), 1);
+    assert!(
+        !store
+            .append_logs(id, "r1", 1, &lines(1, 0..1))
+            .await
+            .unwrap()
+    );
+    assert!(store.cancel(id).await.unwrap());
+    assert!(
+        !store
+            .close_cancelled_attempt(id, "r1", 1, &lines(1, 0..1))
+            .await
+            .unwrap()
+    );
+    assert!(store.execution_logs(id).await.unwrap().is_empty());
+}
+
+async fn a_cancelled_attempt_keeps_its_log_until_its_runner_stops_it(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let ids = queue(&store, &seeded, &["cancelled"]).await;
+    let id = &ids[0];
+    store.claim("dev", "r1", 30_000).await.unwrap().unwrap();
+    assert!(
+        store
+            .append_logs(id, "r1", 1, &lines(1, 0..1))
+            .await
+            .unwrap()
+    );
+    assert!(store.cancel(id).await.unwrap());
+    assert!(
+        store
+            .cancelled_attempt_stopping(id, 1, 60_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .cancelled_attempt_stopping(id, 1, -1_000)
+            .await
+            .unwrap(),
+        "a runner that never reports is given up on"
+    );
+    // Until the runner has stopped the sandbox, its lines are still its own.
+    assert!(
+        store
+            .append_logs(id, "r1", 1, &lines(1, 1..2))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .append_logs(id, "r2", 1, &lines(1, 2..3))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .close_cancelled_attempt(id, "r2", 1, &lines(1, 2..3))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .close_cancelled_attempt(id, "r1", 1, &lines(1, 2..4))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .cancelled_attempt_stopping(id, 1, 60_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .append_logs(id, "r1", 1, &lines(1, 4..5))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .close_cancelled_attempt(id, "r1", 1, &lines(1, 4..5))
+            .await
+            .unwrap()
+    );
+    assert_eq!(seqs(&store.execution_logs(id).await.unwrap()), [0, 1, 2, 3]);
+    let record = store.execution(id).await.unwrap().unwrap();
+    assert_eq!(record.status, ExecutionStatus::Cancelled);
 }

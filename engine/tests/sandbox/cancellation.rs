@@ -4,24 +4,12 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use std::sync::Arc;
 
-use wolfe_engine::{
-    CancellationToken, ExecutionRequest, ExecutionResult, Grant, HostContext, LoadedRunbook,
-    Outcome, Services, caller_of,
-};
+use wolfe_engine::{CancellationToken, ExecutionResult, LoadedRunbook, Outcome};
 
 use crate::support::{
-    assert_engine_healthy, hostile_python, hostile_rust, quotas, request, runtime,
+    assert_engine_healthy, hostile_python, hostile_rust, offline_host, quotas, request, runtime,
 };
-
-fn offline_host(request: &ExecutionRequest) -> HostContext {
-    HostContext::new(
-        caller_of(request, 0),
-        Arc::new(Grant::default()),
-        Arc::new(Services::offline()),
-    )
-}
 
 /// Runs `params` and cancels it after `after`; returns the result and how
 /// long the execution outlived the cancel.

@@ -10,6 +10,7 @@ mod examples;
 mod hostile_python;
 mod hostile_rust;
 mod isolation;
+mod live_log;
 mod loading;
 mod pools;
 mod support;

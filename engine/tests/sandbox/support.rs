@@ -1,10 +1,10 @@
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use wolfe_engine::{
-    EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, LoadedRunbook, Outcome,
-    Quotas, Runtime, RuntimeConfig,
+    EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, Grant, HostContext,
+    LoadedRunbook, Outcome, Quotas, Runtime, RuntimeConfig, Services, caller_of,
 };
 
 /// The process-wide runtime, as one Wolfe process has.
@@ -100,4 +100,13 @@ pub async fn assert_engine_healthy(guest: &LoadedRunbook) {
         result.output,
         Some(json!({"params": {"mode": "echo", "n": 7}}))
     );
+}
+
+/// Host services for an execution with nothing granted and no providers.
+pub fn offline_host(request: &ExecutionRequest) -> HostContext {
+    HostContext::new(
+        caller_of(request, 0),
+        Arc::new(Grant::default()),
+        Arc::new(Services::offline()),
+    )
 }

@@ -2,9 +2,18 @@
 //!
 //! Events: `status` (`{"status"}`, on every change), `log` (one log record,
 //! id `<attempt>:<seq>`), and a final `end` (`{"status"}`) after which the
-//! stream closes. The store is polled, so this works whichever engine
-//! instance runs the execution. Runners record an attempt's log records
-//! when the attempt ends, so they arrive attempt by attempt.
+//! stream closes. The store is polled every 250 ms for the lines after the
+//! last one sent, so this works whichever engine instance runs the
+//! execution. Runners write a running attempt's new lines every 250 ms
+//! (see `wolfe_pipeline::runner`), so a line arrives about half a second
+//! after it was logged, and the lines of an attempt that ends sooner
+//! arrive with its result.
+//!
+//! The stream ends once the execution has ended and its log is complete: a
+//! result is recorded together with the last lines; an attempt cancelled
+//! while it ran gets its last lines from its runner once the sandbox has
+//! stopped, so the stream waits for that (at most `STOPPING_GRACE`, for a
+//! runner that died meanwhile).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -13,12 +22,18 @@ use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use serde_json::json;
+use wolfe_store::ExecutionStatus;
 
 use crate::api::views;
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
 const POLL: Duration = Duration::from_millis(250);
+
+/// How long after a cancel the stream waits for the runner to write the
+/// cancelled attempt's last lines. Runners notice a cancel within
+/// `runner.cancel_check` (500 ms by default).
+const STOPPING_GRACE: Duration = Duration::from_secs(10);
 
 struct Progress {
     state: AppState,
@@ -83,12 +98,24 @@ async fn poll(p: &mut Progress) {
             return;
         }
     };
-    // Logs are read after the status, so a terminal status seen here has
-    // all its attempts' logs in the store already.
+    // The log is complete when the execution has ended and no runner is
+    // still writing its last lines. Both are read before the logs, so a
+    // complete log seen here is all in the store already.
+    let complete = execution.status.is_terminal()
+        && !(execution.status == ExecutionStatus::Cancelled
+            && p.state
+                .store
+                .cancelled_attempt_stopping(
+                    &p.id,
+                    execution.attempt,
+                    STOPPING_GRACE.as_millis() as i64,
+                )
+                .await
+                .unwrap_or(false));
     let logs = p
         .state
         .store
-        .execution_logs(&p.id)
+        .execution_logs_after(&p.id, p.sent)
         .await
         .unwrap_or_default();
     let status = execution.status.as_str().to_owned();
@@ -107,7 +134,7 @@ async fn poll(p: &mut Progress) {
             json_event("log", &views::log_line(&line)).id(format!("{}:{}", key.0, key.1)),
         );
     }
-    if execution.status.is_terminal() {
+    if complete {
         p.pending
             .push_back(json_event("end", &json!({"status": status})));
         p.finished = true;

@@ -268,3 +268,191 @@ pub async fn logs_stream_as_server_sent_events_until_the_end(mut h: Harness) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     h.stop().await;
 }
+
+/// A server-sent event stream read event by event, as a browser does.
+struct EventStream {
+    body: axum::body::BodyDataStream,
+    buffer: String,
+}
+
+/// One event: its name, data and id.
+#[derive(Debug, Clone, PartialEq)]
+struct Sse {
+    event: String,
+    data: Value,
+    id: Option<String>,
+}
+
+impl EventStream {
+    async fn open(h: &Harness, id: &str) -> Self {
+        let request = Request::get(format!("/api/v1/executions/{id}/logs/stream"))
+            .header(
+                "authorization",
+                format!("Bearer {}", h.token("alpha", Role::Viewer)),
+            )
+            .body(Body::empty())
+            .unwrap();
+        let response = h.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        Self {
+            body: response.into_body().into_data_stream(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event; `None` once the stream has ended.
+    async fn next(&mut self) -> Option<Sse> {
+        use futures_util::StreamExt;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                let mut event = None;
+                let mut data = String::new();
+                let mut id = None;
+                for line in frame.lines() {
+                    if let Some(name) = line.strip_prefix("event: ") {
+                        event = Some(name.to_owned());
+                    } else if let Some(text) = line.strip_prefix("data: ") {
+                        data.push_str(text);
+                    } else if let Some(text) = line.strip_prefix("id: ") {
+                        id = Some(text.to_owned());
+                    }
+                }
+                // Keep-alive comments name no event.
+                if let Some(event) = event {
+                    let data = serde_json::from_str(&data).unwrap_or(Value::String(data));
+                    return Some(Sse { event, data, id });
+                }
+            }
+            let chunk = tokio::time::timeout(std::time::Duration::from_secs(120), self.body.next())
+                .await
+                .expect("an event or the end within 2 minutes")?
+                .unwrap();
+            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+
+    /// Events until the first `log` one, which is returned.
+    async fn first_log(&mut self) -> Sse {
+        loop {
+            let event = self.next().await.expect("a log line before the end");
+            assert_ne!(event.event, "end", "the stream ended before any line");
+            if event.event == "log" {
+                return event;
+            }
+        }
+    }
+
+    /// Every event left, up to and including `end`.
+    async fn rest(&mut self) -> Vec<Sse> {
+        let mut events = Vec::new();
+        while let Some(event) = self.next().await {
+            events.push(event);
+        }
+        assert_eq!(events.last().map(|e| e.event.as_str()), Some("end"));
+        events
+    }
+}
+
+async fn status_now(h: &Harness, id: &str) -> String {
+    h.store
+        .execution(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+        .as_str()
+        .to_owned()
+}
+
+pub async fn logs_stream_while_the_execution_runs(mut h: Harness) {
+    let (_, run) = h
+        .alpha(
+            Role::Author,
+            Method::POST,
+            "/api/v1/runbooks/checkout/runs",
+            Some(json!({"environment": "dev",
+                        "params": {"mode": "log_sleep_log", "ms": 3000}})),
+        )
+        .await;
+    let id = run["execution_id"].as_str().unwrap().to_owned();
+    let mut stream = EventStream::open(&h, &id).await;
+    h.start_engine();
+    let first = stream.first_log().await;
+    assert_eq!(
+        status_now(&h, &id).await,
+        "running",
+        "the first line arrives while the execution still runs"
+    );
+    assert_eq!(first.data["message"], "before sleep 0");
+    assert_eq!(first.id.as_deref(), Some("1:0"));
+
+    let rest = stream.rest().await;
+    let lines: Vec<_> = rest.iter().filter(|e| e.event == "log").collect();
+    assert_eq!(lines.len(), 1, "{rest:?}");
+    assert_eq!(lines[0].data["message"], "after sleep");
+    assert_eq!(lines[0].id.as_deref(), Some("1:1"));
+    assert_eq!(rest.last().unwrap().data, json!({"status": "succeeded"}));
+    h.stop().await;
+}
+
+pub async fn a_cancelled_execution_streams_its_last_lines_then_ends(mut h: Harness) {
+    let (_, run) = h
+        .alpha(
+            Role::Author,
+            Method::POST,
+            "/api/v1/runbooks/checkout/runs",
+            Some(json!({"environment": "dev",
+                        "params": {"mode": "log_sleep_log", "ms": 100, "rounds": 50}})),
+        )
+        .await;
+    let id = run["execution_id"].as_str().unwrap().to_owned();
+    let mut stream = EventStream::open(&h, &id).await;
+    h.start_engine();
+    let first = stream.first_log().await;
+    assert_eq!(status_now(&h, &id).await, "running");
+
+    let (status, body) = h
+        .alpha(
+            Role::Author,
+            Method::POST,
+            &format!("/api/v1/executions/{id}/cancel"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rest = stream.rest().await;
+    assert_eq!(rest.last().unwrap().data, json!({"status": "cancelled"}));
+
+    // The stream ended once the runner had stopped the sandbox and written
+    // the lines logged until then: it has every line the store keeps.
+    let streamed: Vec<Sse> = std::iter::once(first)
+        .chain(rest.into_iter().filter(|e| e.event == "log"))
+        .collect();
+    let ids: Vec<_> = streamed.iter().map(|e| e.id.clone().unwrap()).collect();
+    let expected: Vec<_> = (0..streamed.len()).map(|seq| format!("1:{seq}")).collect();
+    assert_eq!(ids, expected);
+    // What the store keeps once the runner has stopped the sandbox.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h
+        .store
+        .cancelled_attempt_stopping(&id, 1, 60_000)
+        .await
+        .unwrap()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the runner never stopped it"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let stored = h.store.execution_logs(&id).await.unwrap();
+    let stored: Vec<_> = stored.iter().map(|l| l.message.clone()).collect();
+    let messages: Vec<_> = streamed
+        .iter()
+        .map(|e| e.data["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(messages, stored);
+    assert!(stored.len() < 50, "stopped early: {stored:?}");
+    h.stop().await;
+}

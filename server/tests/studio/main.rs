@@ -24,6 +24,8 @@ wolfe_testkit::on_both_backends!(
     executions_filter_and_page_by_cursor,
     execution_detail_has_attempts_events_logs_and_host_calls,
     logs_stream_as_server_sent_events_until_the_end,
+    logs_stream_while_the_execution_runs,
+    a_cancelled_execution_streams_its_last_lines_then_ends,
     rules_are_compiled_tested_changed_and_deleted,
     grants_quotas_and_notifications_are_validated_and_audited,
     secrets_are_write_only,
@@ -38,8 +40,9 @@ use configuration::{
     tokens_and_teams_are_managed_by_admins,
 };
 use executions::{
+    a_cancelled_execution_streams_its_last_lines_then_ends,
     execution_detail_has_attempts_events_logs_and_host_calls, executions_filter_and_page_by_cursor,
-    logs_stream_as_server_sent_events_until_the_end,
+    logs_stream_as_server_sent_events_until_the_end, logs_stream_while_the_execution_runs,
 };
 use lifecycle::{
     promotion_never_skips_an_environment_unless_an_operator_forces_it,

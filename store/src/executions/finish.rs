@@ -1,18 +1,13 @@
 //! Recording an attempt's result, fenced by its lease.
 
-use sqlx::{Any, Transaction};
-
-use super::{Finished, LogLine};
-use crate::sql::placeholders;
+use super::Finished;
+use super::logs::insert_logs;
 use crate::{Store, StoreError, now_ms};
 
-/// Log lines per `INSERT`: 8 binds each stays far below both backends'
-/// bind limits (SQLite 32,766; PostgreSQL 65,535).
-const LOG_LINES_PER_INSERT: usize = 500;
-
 impl Store {
-    /// Records an attempt's result; `false` (and nothing written) when the
-    /// runner lost its lease in the meantime.
+    /// Records an attempt's result with its log lines not written yet
+    /// (see `logs.rs`); `false` (and nothing written) when the runner lost
+    /// its lease in the meantime.
     pub async fn finish(&self, finished: &Finished) -> Result<bool, StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
@@ -84,36 +79,4 @@ impl Store {
         tx.commit().await?;
         Ok(expired)
     }
-}
-
-/// An attempt's log lines, a few hundred per statement rather than one
-/// statement per line.
-pub(super) async fn insert_logs(
-    tx: &mut Transaction<'_, Any>,
-    execution_id: &str,
-    logs: &[LogLine],
-) -> Result<(), StoreError> {
-    for chunk in logs.chunks(LOG_LINES_PER_INSERT) {
-        let values = (0..chunk.len())
-            .map(|i| format!("($1, {})", placeholders(2 + 7 * i, 7)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "INSERT INTO execution_logs (execution_id, attempt, seq, at_ms, level, stream, \
-             message, fields_json) VALUES {values}"
-        );
-        let mut query = sqlx::query(&sql).bind(execution_id);
-        for line in chunk {
-            query = query
-                .bind(line.attempt)
-                .bind(line.seq)
-                .bind(line.at_ms)
-                .bind(&line.level)
-                .bind(&line.stream)
-                .bind(&line.message)
-                .bind(line.fields.as_ref().map(|f| f.to_string()));
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
 }

@@ -11,6 +11,7 @@ mod cancel;
 mod claim;
 mod finish;
 mod leases;
+mod logs;
 
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -106,6 +107,7 @@ pub struct Claimed {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogLine {
     pub attempt: i64,
+    /// 0, 1, 2, ... within the attempt, in the order the lines were logged.
     pub seq: i64,
     pub at_ms: i64,
     pub level: String,
@@ -127,6 +129,7 @@ pub struct Finished {
     pub fuel_consumed: i64,
     pub peak_memory_bytes: i64,
     pub wall_time_us: i64,
+    /// The attempt's log lines not written while it ran.
     pub logs: Vec<LogLine>,
 }
 
@@ -316,30 +319,6 @@ impl Store {
             .fetch_all(&self.reader)
             .await?;
         rows.iter().map(execution_from).collect()
-    }
-
-    pub async fn execution_logs(&self, id: &str) -> Result<Vec<LogLine>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT attempt, seq, at_ms, level, stream, message, fields_json FROM execution_logs \
-             WHERE execution_id = $1 ORDER BY attempt, seq",
-        )
-        .bind(id)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.into_iter()
-            .map(|row| {
-                let fields: Option<String> = row.get("fields_json");
-                Ok(LogLine {
-                    attempt: row.get("attempt"),
-                    seq: row.get("seq"),
-                    at_ms: row.get("at_ms"),
-                    level: row.get("level"),
-                    stream: row.get("stream"),
-                    message: row.get("message"),
-                    fields: fields.map(|f| serde_json::from_str(&f)).transpose()?,
-                })
-            })
-            .collect()
     }
 
     /// Counts executions per status, e.g. for tests and health checks.

@@ -20,6 +20,19 @@ def sleep(ctx):
     return "woke up"
 
 
+def log_sleep_log(ctx):
+    """Logs `before sleep <i>` then sleeps `ms` milliseconds, `rounds` times;
+    then logs `after sleep` and returns, or spins when `then` is "spin"."""
+    ms = ctx.params.get("ms", 1000)
+    for i in range(ctx.params.get("rounds", 1)):
+        wolfe.log.info(f"before sleep {i}", round=i)
+        time.sleep(ms / 1000)
+    wolfe.log.info("after sleep")
+    if ctx.params.get("then") == "spin":
+        spin(ctx)
+    return "slept"
+
+
 def allocate(_ctx):
     hoard = []
     while True:
@@ -88,6 +101,7 @@ def echo(ctx):
 MODES = {
     "spin": spin,
     "sleep": sleep,
+    "log_sleep_log": log_sleep_log,
     "allocate": allocate,
     "recurse": recurse,
     "huge_output": huge_output,
