@@ -12,7 +12,6 @@ use wasmtime::component::{HasSelf, Linker};
 use crate::bindings::wolfe::runbook::common::Error as WitError;
 use crate::bindings::wolfe::runbook::events::{Emitted, Host};
 use crate::context::{CallerIdentity, HostContext};
-use crate::effects::Call;
 use crate::error::ApiError;
 
 /// The source of every event a runbook emits.
@@ -48,7 +47,7 @@ fn kind_granted(patterns: &[String], kind: &str) -> bool {
 
 impl HostContext {
     async fn emit(&mut self, kind: String, payload_json: String) -> Result<Emitted, ApiError> {
-        let call = Call::new("events", "emit", kind.clone());
+        let call = self.effect_call("events", "emit", kind.clone());
         let allowed = kind_granted(&self.grant.events, &kind);
         self.require(allowed, &call, || {
             format!("emitting `{kind}` events is not granted to this runbook in this environment")

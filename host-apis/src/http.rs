@@ -42,7 +42,13 @@ impl HostContext {
             self.services.http.clone().ok_or_else(|| {
                 ApiError::Unavailable("http is not configured on this host".into())
             })?;
-        let call = Call::new("http", "send", audit_target(&request.method, &request.url));
+        let target = audit_target(&request.method, &request.url);
+        let side_effecting = HttpProvider::is_side_effecting(&request.method);
+        let call = if side_effecting {
+            self.effect_call("http", "send", target)
+        } else {
+            Call::new("http", "send", target)
+        };
         self.require(!self.grant.http.is_empty(), &call, || {
             "no network is granted to this runbook in this environment".into()
         })
@@ -59,7 +65,7 @@ impl HostContext {
             timeout_ms: request.timeout_ms,
         };
         let allowed = self.grant.http.clone();
-        if !HttpProvider::is_side_effecting(&request.method) {
+        if !side_effecting {
             let response = self.read(call, provider.send(&allowed, request)).await?;
             return Ok(to_wit(response, false));
         }
