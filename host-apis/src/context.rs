@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::effect_keys::ExplicitKey;
 use crate::events::EventSink;
 use crate::grant::Grant;
 use crate::kv::KvBackend;
@@ -38,6 +39,13 @@ pub struct HostLimits {
     pub kv_max_value_bytes: usize,
     pub kv_max_scan: u32,
     pub events_max_payload_bytes: usize,
+    /// How long a call under an explicit idempotency key waits for another
+    /// execution that holds the key to finish, before answering
+    /// `unavailable`.
+    pub effect_key_wait_ms: u64,
+    /// A claim of an explicit key still pending after this long was left by
+    /// an execution that died mid-call; another call may take it over.
+    pub effect_key_claim_seconds: u64,
 }
 
 impl Default for HostLimits {
@@ -48,6 +56,8 @@ impl Default for HostLimits {
             kv_max_value_bytes: 64 << 10,
             kv_max_scan: 1_000,
             events_max_payload_bytes: 256 << 10,
+            effect_key_wait_ms: 5_000,
+            effect_key_claim_seconds: 300,
         }
     }
 }
@@ -108,6 +118,8 @@ pub struct HostContext {
     pub(crate) recorded: u32,
     /// Side-effecting calls so far: the idempotency key's sequence number.
     pub(crate) side_effects: u32,
+    /// The key the runbook set for its next side-effecting call.
+    pub(crate) explicit_key: Option<ExplicitKey>,
 }
 
 impl HostContext {
@@ -119,6 +131,7 @@ impl HostContext {
             redactor: Redactor::default(),
             recorded: 0,
             side_effects: 0,
+            explicit_key: None,
         }
     }
 }

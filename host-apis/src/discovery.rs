@@ -58,7 +58,7 @@ impl HostContext {
             Status::OutOfService => DiscoveryStatus::OutOfService,
         };
         let target = format!("{app}/{instance_id} -> {}", status.as_eureka());
-        let call = Call::new("discovery", "set_status", target);
+        let call = self.effect_call("discovery", "set_status", target);
         let provider = self.discovery_provider(&app, &call).await?;
         let environment = self.caller.environment.clone();
         let simulate = async {

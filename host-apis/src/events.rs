@@ -4,6 +4,11 @@
 //! An emitted event carries the emitting execution's depth + 1; past the
 //! host's `max_event_depth` the call fails, so two runbooks triggering each
 //! other stop instead of looping forever.
+//!
+//! Its dedupe key is the call's per-execution key (`<execution id>:<n>`):
+//! an attempt that died after the event was committed but before the call
+//! was recorded emits it again when retried, and intake folds the second
+//! one into the first.
 
 use globset::Glob;
 use serde::{Deserialize, Serialize};
@@ -12,7 +17,6 @@ use wasmtime::component::{HasSelf, Linker};
 use crate::bindings::wolfe::runbook::common::Error as WitError;
 use crate::bindings::wolfe::runbook::events::{Emitted, Host};
 use crate::context::{CallerIdentity, HostContext};
-use crate::effects::Call;
 use crate::error::ApiError;
 
 /// The source of every event a runbook emits.
@@ -22,13 +26,15 @@ pub const RUNBOOK_SOURCE: &str = "runbook";
 #[async_trait::async_trait]
 pub trait EventSink: Send + Sync {
     /// Commits an event of `kind` at `depth` into the caller's environment
-    /// and returns its id.
+    /// and returns its id. An event already committed under `dedupe_key`
+    /// (by an earlier attempt) is not committed again: its id is returned.
     async fn emit(
         &self,
         caller: &CallerIdentity,
         kind: &str,
         payload: serde_json::Value,
         depth: u32,
+        dedupe_key: &str,
     ) -> Result<String, ApiError>;
 }
 
@@ -48,7 +54,12 @@ fn kind_granted(patterns: &[String], kind: &str) -> bool {
 
 impl HostContext {
     async fn emit(&mut self, kind: String, payload_json: String) -> Result<Emitted, ApiError> {
-        let call = Call::new("events", "emit", kind.clone());
+        let call = self.effect_call("events", "emit", kind.clone());
+        let dedupe_key = call
+            .keys
+            .as_ref()
+            .map(|k| k.sequence.clone())
+            .unwrap_or_default();
         let allowed = kind_granted(&self.grant.events, &kind);
         self.require(allowed, &call, || {
             format!("emitting `{kind}` events is not granted to this runbook in this environment")
@@ -80,7 +91,9 @@ impl HostContext {
         let caller = self.caller.clone();
         let simulate = async { Ok(EmittedEvent { id: String::new() }) };
         let perform = async {
-            let id = sink.emit(&caller, &kind, payload, depth).await?;
+            let id = sink
+                .emit(&caller, &kind, payload, depth, &dedupe_key)
+                .await?;
             Ok(EmittedEvent { id })
         };
         let simulated = self.caller.dry_run;

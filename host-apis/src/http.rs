@@ -1,6 +1,7 @@
 //! `wolfe:runbook/http`: outbound HTTP to the hosts the grant names.
 //! GET and HEAD are reads; every other method is a side effect (audited,
-//! simulated in dry-run, replayed on retry).
+//! simulated in dry-run, replayed on retry, its recorded response body
+//! redacted).
 
 use wasmtime::component::{HasSelf, Linker};
 
@@ -10,6 +11,7 @@ use crate::context::HostContext;
 use crate::effects::Call;
 use crate::error::ApiError;
 use crate::providers::http::{Header, HttpProvider, HttpRequest, HttpResponse};
+use crate::redact::Redactor;
 
 /// What the audit trail names: method and origin, never the path or query
 /// (webhook URLs carry tokens there).
@@ -18,6 +20,23 @@ fn audit_target(method: &str, url: &str) -> String {
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_else(|_| "<invalid url>".into());
     format!("{} {origin}", method.to_ascii_uppercase())
+}
+
+/// A response as the audit trail keeps it for replay. Its body is kept as
+/// base64 (it may be binary), where the JSON redaction of the trail cannot
+/// see a secret the remote echoed back: the secret values are cut from the
+/// bytes first. A retried attempt that replays the call therefore reads
+/// `[redacted]` where the remote had sent a secret.
+fn recorded_response(response: &HttpResponse, redactor: &Redactor) -> Option<serde_json::Value> {
+    let body = redactor.redact_bytes(&response.body);
+    match body {
+        std::borrow::Cow::Borrowed(_) => serde_json::to_value(response).ok(),
+        std::borrow::Cow::Owned(body) => serde_json::to_value(HttpResponse {
+            body,
+            ..response.clone()
+        })
+        .ok(),
+    }
 }
 
 fn to_wit(response: HttpResponse, simulated: bool) -> Response {
@@ -42,7 +61,13 @@ impl HostContext {
             self.services.http.clone().ok_or_else(|| {
                 ApiError::Unavailable("http is not configured on this host".into())
             })?;
-        let call = Call::new("http", "send", audit_target(&request.method, &request.url));
+        let target = audit_target(&request.method, &request.url);
+        let side_effecting = HttpProvider::is_side_effecting(&request.method);
+        let call = if side_effecting {
+            self.effect_call("http", "send", target)
+        } else {
+            Call::new("http", "send", target)
+        };
         self.require(!self.grant.http.is_empty(), &call, || {
             "no network is granted to this runbook in this environment".into()
         })
@@ -59,7 +84,7 @@ impl HostContext {
             timeout_ms: request.timeout_ms,
         };
         let allowed = self.grant.http.clone();
-        if !HttpProvider::is_side_effecting(&request.method) {
+        if !side_effecting {
             let response = self.read(call, provider.send(&allowed, request)).await?;
             return Ok(to_wit(response, false));
         }
@@ -76,7 +101,9 @@ impl HostContext {
         };
         let perform = provider.send(&allowed, request.clone());
         let simulated = self.caller.dry_run;
-        let response = self.side_effect(call, simulate, perform).await?;
+        let response = self
+            .side_effect_with(call, simulate, perform, recorded_response)
+            .await?;
         Ok(to_wit(response, simulated))
     }
 }

@@ -64,7 +64,7 @@ impl HostContext {
         id: String,
         action: InstanceAction,
     ) -> Result<Effect, ApiError> {
-        let call = Call::new("instances", action.as_str(), id.clone());
+        let call = self.effect_call("instances", action.as_str(), id.clone());
         let (scope, provider) = self.instances_scope(&call).await?;
         let simulate = async {
             let instance = provider.authorize(&scope, &id, action).await?;

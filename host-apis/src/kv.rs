@@ -122,7 +122,7 @@ impl HostContext {
         value: Option<String>,
         ttl_seconds: Option<u32>,
     ) -> Result<Written, ApiError> {
-        let call = Call::new("kv", operation, key.clone());
+        let call = self.effect_call("kv", operation, key.clone());
         let namespace = self.kv_namespace(scope, &call).await?;
         self.kv_check_key(&key)?;
         if let Some(value) = &value {

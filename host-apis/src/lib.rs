@@ -2,15 +2,18 @@
 //!
 //! One glue module per WIT interface, each with the same shape: its `Host`
 //! trait implementation over the execution's [`HostContext`] and one
-//! `add_to_linker`. Every call goes through the same rules (`effects`):
-//! grant checks, the audit trail, dry-run, idempotent replay. The real
-//! systems live in [`providers`]; the store-backed services (kv, secrets,
-//! events, the audit trail) are traits the pipeline implements. This crate
-//! knows nothing of wasmtime stores, quotas or SQL.
+//! `add_to_linker` (`effect_keys` is the glue of the WIT `effects`
+//! interface, whose name the gate took). Every call goes through the same
+//! rules (`effects`): grant checks, the audit trail, dry-run, idempotent
+//! replay. The real systems live in [`providers`]; the store-backed
+//! services (kv, secrets, events, the audit trail and key claims) are
+//! traits the pipeline implements. This crate knows nothing of wasmtime
+//! stores, quotas or SQL.
 
 pub mod bindings;
 mod context;
 pub mod discovery;
+pub mod effect_keys;
 mod effects;
 mod error;
 pub mod events;
@@ -44,5 +47,6 @@ pub fn add_to_linker<T: Send + 'static>(
     discovery::add_to_linker(linker, get)?;
     notify::add_to_linker(linker, get)?;
     instances::add_to_linker(linker, get)?;
+    effect_keys::add_to_linker(linker, get)?;
     Ok(())
 }

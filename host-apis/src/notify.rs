@@ -44,7 +44,7 @@ impl HostContext {
         kind: TargetKind,
         send: impl AsyncFnOnce(&NotifyProvider) -> Result<Sent, ApiError>,
     ) -> Result<Effect, ApiError> {
-        let call = Call::new("notify", operation, target.clone());
+        let call = self.effect_call("notify", operation, target.clone());
         let provider = self.notify_provider(&target, &call).await?;
         let simulate = async {
             provider.check_target(&target, kind)?;
@@ -57,7 +57,7 @@ impl HostContext {
     }
 
     async fn notify_page(&mut self, target: String, page: WitPage) -> Result<WitPaged, ApiError> {
-        let call = Call::new("notify", "page_trigger", target.clone());
+        let call = self.effect_call("notify", "page_trigger", target.clone());
         let provider = self.notify_provider(&target, &call).await?;
         let details = page
             .details_json

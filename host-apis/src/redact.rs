@@ -4,6 +4,7 @@
 //! buffer, the runtime (output, failure) and the audit trail pass their text
 //! through [`Redactor::redact`] before it is kept.
 
+use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
 
 /// What a redacted value is replaced with.
@@ -62,6 +63,30 @@ impl Redactor {
         }
     }
 
+    /// `bytes` with every registered value's UTF-8 bytes replaced by
+    /// [`REDACTED`], for data that is not text (an HTTP body). Borrowed when
+    /// nothing matches.
+    pub fn redact_bytes<'a>(&self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+        let values = self.values.read().unwrap_or_else(|e| e.into_inner());
+        let mut bytes = Cow::Borrowed(bytes);
+        for value in values.iter() {
+            let needle = value.as_bytes();
+            if find(&bytes, needle).is_none() {
+                continue;
+            }
+            let mut out = Vec::with_capacity(bytes.len());
+            let mut rest: &[u8] = &bytes;
+            while let Some(at) = find(rest, needle) {
+                out.extend_from_slice(&rest[..at]);
+                out.extend_from_slice(REDACTED.as_bytes());
+                rest = &rest[at + needle.len()..];
+            }
+            out.extend_from_slice(rest);
+            bytes = Cow::Owned(out);
+        }
+        bytes
+    }
+
     /// Redacts every string inside a JSON value (keys included).
     pub fn redact_json(&self, value: &mut serde_json::Value) {
         if self.is_empty() {
@@ -83,6 +108,11 @@ impl Redactor {
     }
 }
 
+/// The first position of `needle` (non-empty) in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +128,26 @@ mod tests {
         let mut json = serde_json::json!({"hunter22": ["x hunter22", 1]});
         redactor.redact_json(&mut json);
         assert_eq!(json, serde_json::json!({"[redacted]": ["x [redacted]", 1]}));
+    }
+
+    #[test]
+    fn bytes_are_redacted_like_text() {
+        let redactor = Redactor::default();
+        assert!(matches!(
+            redactor.redact_bytes(b"hunter22"),
+            Cow::Borrowed(_)
+        ));
+        redactor.register("hunter22");
+        redactor.register("hunter");
+        let body = b"\xff\x00hunter22 and hunter22\xfe hunter";
+        assert_eq!(
+            redactor.redact_bytes(body).as_ref(),
+            b"\xff\x00[redacted] and [redacted]\xfe [redacted]"
+        );
+        assert!(matches!(
+            redactor.redact_bytes(b"nothing"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

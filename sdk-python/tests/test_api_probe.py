@@ -45,6 +45,8 @@ def test_every_op_and_its_result_shape() -> None:
         {"op": "notify.page_trigger", "args": {"target": "oncall", "summary": "s", "severity": "critical", "source": "h", "dedup_key": "k", "details": {"n": 1}}},
         {"op": "notify.page_resolve", "args": {"target": "oncall", "dedup_key": "k"}},
         {"op": "events.emit", "args": {"kind": "x.y", "payload": {"n": 1}}},
+        {"op": "effects.set_idempotency_key", "args": {"key": "incident-42", "ttl_seconds": 60}},
+        {"op": "effects.clear_idempotency_key", "args": {}},
     ]
     instance = {"id": "i-1", "instance_type": "m5.large", "private_ip": None, "state": "running", "tags": {"app": "kafka"}}
     effect = {"ok": {"simulated": False}}
@@ -68,6 +70,8 @@ def test_every_op_and_its_result_shape() -> None:
         {"ok": {"dedup_key": "k", "simulated": False}},
         effect,
         {"ok": {"id": "event-1", "simulated": False}},
+        {"ok": None},
+        {"ok": None},
     ]
     assert [c.name for c in host.calls] == [c["op"] for c in calls]
     sent = host.http.requests[0]
@@ -100,6 +104,21 @@ def test_errors_are_reported_and_the_probe_carries_on() -> None:
         {"ok": None},
     ]
     assert [r["error"]["kind"] for r in results[5:]] == ["probe", "probe"]
+
+
+def test_a_key_covers_the_next_side_effect_across_runs() -> None:
+    host = FakeHost()
+    calls = [
+        {"op": "effects.set_idempotency_key", "args": {"key": "incident-42", "ttl_seconds": None}},
+        {"op": "kv.get", "args": {"scope": "runbook", "key": "a"}},
+        {"op": "events.emit", "args": {"kind": "x", "payload": 1}},
+        {"op": "events.emit", "args": {"kind": "x", "payload": 2}},
+    ]
+    first, second = probe(calls, host), probe(calls, host)
+    assert first[2:] == [{"ok": {"id": "event-1", "simulated": False}}, {"ok": {"id": "event-2", "simulated": False}}]
+    assert second[2:] == [{"ok": {"id": "event-1", "simulated": False}}, {"ok": {"id": "event-3", "simulated": False}}]
+    bad = probe([{"op": "effects.set_idempotency_key", "args": {"key": "", "ttl_seconds": None}}], host)
+    assert bad == [{"error": {"kind": "invalid", "message": "idempotency key must not be empty"}}]
 
 
 def test_dry_run_results_are_simulated() -> None:

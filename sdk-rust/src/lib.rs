@@ -26,7 +26,9 @@
 //! [`discovery`], [`notify`] and [`events`]. Their calls return
 //! `Result<_, `[`HostError`]`>`; `?` turns a [`HostError`] into a
 //! [`Failure`]. Side-effecting calls return a receipt ([`Effect`] or a
-//! richer one) whose `simulated` is true in dry-run mode.
+//! richer one) whose `simulated` is true in dry-run mode. [`effects`]
+//! names an idempotency key, so a side effect happens once per key across
+//! executions instead of once per execution.
 //!
 //! Natively (a runbook's `cargo test`) there is no host: `log` writes to
 //! stderr and every other call returns [`HostError::Unavailable`].
@@ -38,6 +40,7 @@ mod failure;
 mod types;
 
 pub mod discovery;
+pub mod effects;
 pub mod events;
 pub mod http;
 pub mod instances;

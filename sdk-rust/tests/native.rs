@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use wolfe_sdk::notify::Page;
-use wolfe_sdk::{HostError, discovery, events, http, instances, kv, metrics, notify, secrets};
+use wolfe_sdk::{
+    HostError, discovery, effects, events, http, instances, kv, metrics, notify, secrets,
+};
 
 fn unavailable<T: std::fmt::Debug>(result: Result<T, HostError>) {
     assert_eq!(
@@ -42,6 +44,14 @@ fn every_host_call_is_unavailable_natively() {
     unavailable(Page::new("s", "src").trigger("oncall"));
     unavailable(notify::resolve("oncall", "k"));
     unavailable(events::emit("x", &serde_json::json!({})));
+    unavailable(effects::set_idempotency_key("incident-42", None));
+    effects::clear_idempotency_key();
+    let mut ran = false;
+    unavailable(effects::with_idempotency_key("k", None, || {
+        ran = true;
+        Ok(())
+    }));
+    assert!(!ran, "a key that could not be set runs nothing");
 }
 
 #[test]
@@ -54,6 +64,10 @@ fn arguments_the_host_could_not_carry_are_invalid_before_calling() {
     let timeout = Duration::from_secs(60 * 24 * 3600);
     let request = http::Request::get("https://a/").timeout(timeout);
     assert!(matches!(request.send(), Err(HostError::Invalid(_))));
+    assert!(matches!(
+        effects::set_idempotency_key("k", Some(ttl)),
+        Err(HostError::Invalid(_))
+    ));
 }
 
 #[test]

@@ -52,16 +52,21 @@ impl Store {
         Ok(())
     }
 
-    /// The result of the successful call recorded under `key`, if any.
+    /// The result of the execution's successful call recorded under `key`,
+    /// if any. Only the execution's own calls count: a key a runbook named
+    /// (`effect_keys`) may be any text, even another execution's sequence
+    /// key.
     pub async fn succeeded_call_result(
         &self,
+        execution_id: &str,
         key: &str,
     ) -> Result<Option<serde_json::Value>, StoreError> {
         let row = sqlx::query(
             "SELECT result_json FROM host_calls WHERE idempotency_key = $1 \
-             AND outcome = 'succeeded' LIMIT 1",
+             AND outcome = 'succeeded' AND execution_id = $2 LIMIT 1",
         )
         .bind(key)
+        .bind(execution_id)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

@@ -1,6 +1,7 @@
 //! Everything Wolfe knows lives here: teams, runbooks and their immutable
 //! versions and artifacts, deployments, rules, events (accepted and
-//! rejected), executions with attempts and logs, kv and the audit log.
+//! rejected), executions with attempts and logs, kv, the audit log, the
+//! audit trail of runbooks' host calls and their idempotency keys.
 //!
 //! One `Store` speaks to SQLite (the embedded default: one file, WAL) or
 //! PostgreSQL (shared by several engine instances), chosen by the URL. SQL is
@@ -9,6 +10,7 @@
 
 mod audit;
 mod clock;
+mod effect_keys;
 mod error;
 mod events;
 mod execution_list;
@@ -31,6 +33,7 @@ mod versions;
 
 pub use audit::AuditEntry;
 pub use clock::now_ms;
+pub use effect_keys::{EffectKeyClaim, EffectKeyScope, EffectKeyState};
 pub use error::StoreError;
 pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
 pub use execution_list::{AttemptRecord, ExecutionQuery};

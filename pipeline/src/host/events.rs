@@ -1,5 +1,9 @@
 //! Events emitted by runbooks go through intake like any other event: the
-//! rules of the environment match them, in the same transaction.
+//! rules of the environment match them, in the same transaction. The host
+//! gives each emit a dedupe key unique to the emitting call (execution id
+//! and call number), so a retried attempt repeating the emit finds the
+//! event its predecessor committed (intake's unique index on environment,
+//! source and dedupe key) instead of creating a second one.
 
 use std::sync::Arc;
 
@@ -29,11 +33,12 @@ impl wolfe_host_apis::events::EventSink for IntakeEvents {
         kind: &str,
         payload: serde_json::Value,
         depth: u32,
+        dedupe_key: &str,
     ) -> Result<String, ApiError> {
         let event = NormalizedEvent {
             source: RUNBOOK_SOURCE.into(),
             kind: kind.into(),
-            dedupe_key: None,
+            dedupe_key: Some(dedupe_key.into()),
             payload,
         };
         let origin = EventOrigin {

@@ -1,8 +1,15 @@
 //! Emitting events: into the pipeline with their chain depth, cut at the
-//! depth limit.
+//! depth limit, once even when a retried attempt emits again.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::json;
+use wolfe_engine::Services;
+use wolfe_host_apis::CallerIdentity;
+use wolfe_host_apis::ledger::{CallRecord, Claim, EffectLedger, KeyClaim};
 use wolfe_host_apis::providers::Providers;
+use wolfe_pipeline::host::{StoreLedger, store_services};
 
 use crate::support::*;
 
@@ -104,4 +111,79 @@ async fn dry_run_emits_nothing() {
         emitted.iter().all(|e| e.source != "runbook"),
         "no runbook event was committed"
     );
+}
+
+/// The store's ledger, but attempt 1's calls go unrecorded: as if its
+/// runner died right after the emit committed the event.
+struct LosesFirstAttempt(StoreLedger);
+
+#[async_trait::async_trait]
+impl EffectLedger for LosesFirstAttempt {
+    async fn replay(
+        &self,
+        caller: &CallerIdentity,
+        key: &str,
+    ) -> Result<Option<serde_json::Value>, String> {
+        self.0.replay(caller, key).await
+    }
+
+    async fn record(&self, caller: &CallerIdentity, record: &CallRecord) -> Result<(), String> {
+        if caller.attempt == 1 {
+            return Ok(());
+        }
+        self.0.record(caller, record).await
+    }
+
+    async fn claim_key(
+        &self,
+        caller: &CallerIdentity,
+        claim: &KeyClaim<'_>,
+    ) -> Result<Claim, String> {
+        self.0.claim_key(caller, claim).await
+    }
+
+    async fn finish_key(
+        &self,
+        caller: &CallerIdentity,
+        key: &str,
+        result: &serde_json::Value,
+        ttl: Option<Duration>,
+    ) -> Result<(), String> {
+        self.0.finish_key(caller, key, result, ttl).await
+    }
+
+    async fn release_key(&self, caller: &CallerIdentity, key: &str) -> Result<(), String> {
+        self.0.release_key(caller, key).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_attempt_that_emits_again_yields_one_event() {
+    let mut h = Harness::start(None, Providers::default()).await;
+    h.services = Arc::new(Services {
+        ledger: Arc::new(LosesFirstAttempt(StoreLedger::new(h.store.clone()))),
+        ..store_services(&h.store, h.intake.clone(), None, Default::default())
+    });
+    let granted = grant(json!({"events": ["chain.*"]}));
+    for probe in PROBES {
+        let calls = [emit("chain.next")];
+        let id = h.queue(probe, &calls, false).await;
+        let first = h.attempt(probe, &id, &calls, &granted, false, 1, 0).await;
+        assert!(h.audit(&id).await.is_empty(), "attempt 1 left no record");
+        // With no record to replay, attempt 2 emits again...
+        let second = h.attempt(probe, &id, &calls, &granted, false, 2, 0).await;
+        assert_eq!(
+            ok(&second.only())["id"],
+            ok(&first.only())["id"],
+            "{probe:?}: ...and gets the event attempt 1 committed"
+        );
+        let outcomes: Vec<String> = h.audit(&id).await.into_iter().map(|c| c.outcome).collect();
+        assert_eq!(outcomes, ["succeeded"]);
+        let emitted = h.store.recent_events("processed", 100).await.unwrap();
+        let mine = emitted
+            .iter()
+            .filter(|e| e.emitted_by.as_deref() == Some(id.as_str()))
+            .count();
+        assert_eq!(mine, 1, "{probe:?}: one event");
+    }
 }

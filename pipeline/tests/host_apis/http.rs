@@ -165,3 +165,43 @@ async fn dry_run_posts_nothing_and_a_retry_does_not_post_twice() {
         echo.clear();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_the_remote_echoes_back_is_not_kept_in_the_audit_trail() {
+    use wolfe_host_apis::providers::http::HttpResponse;
+
+    const SECRET: &str = "s3cr3t-webhook-token-0451";
+    let h = harness().await;
+    let cipher = wolfe_store::SecretCipher::from_hex(&"11".repeat(32)).unwrap();
+    h.store
+        .put_secret(&cipher, &h.team_id, ENV, "webhook-token", SECRET, "test")
+        .await
+        .unwrap();
+    let echo = HttpEcho::start();
+    let granted = grant(json!({
+        "http": [format!("http://127.0.0.1:{}", echo.port())],
+        "secrets": ["webhook-token"],
+    }));
+    for probe in PROBES {
+        let calls = [
+            call("secrets.get", json!({"name": "webhook-token"})),
+            send("POST", &echo.url("/hook"), Some(&format!("token={SECRET}"))),
+        ];
+        let run = h.run(probe, &granted, &calls).await;
+        let sent = echo.received().pop().unwrap();
+        assert!(
+            String::from_utf8_lossy(&sent.body).contains(SECRET),
+            "the remote got the secret and echoes it"
+        );
+        let audit = h.audit(&run.execution_id).await;
+        assert_eq!(audit.len(), 1, "{probe:?}: the POST");
+        // The response is kept for replay with its body as base64, which
+        // the JSON redaction cannot see into: decode it.
+        let kept = audit[0].result.clone().expect("kept for replay");
+        let response: HttpResponse = serde_json::from_value(kept).unwrap();
+        let body = String::from_utf8_lossy(&response.body);
+        assert!(!body.contains(SECRET), "{probe:?}: {body}");
+        assert!(body.contains("token=[redacted]"), "{probe:?}: {body}");
+        assert!(!format!("{audit:?}").contains(SECRET));
+    }
+}

@@ -4,6 +4,7 @@
 //! dry-run, idempotent retries and secret redaction.
 
 mod discovery;
+mod effect_keys;
 mod effects;
 mod events;
 mod http;

@@ -8,6 +8,7 @@ use wolfe_engine::{
     ExecutionContext, ExecutionRequest, ExecutionResult, Grant, HostContext, Quotas, Runtime,
     RuntimeConfig, Services, caller_of,
 };
+use wolfe_host_apis::HostLimits;
 use wolfe_host_apis::providers::Providers;
 use wolfe_pipeline::host::store_services;
 use wolfe_pipeline::intake::Intake;
@@ -130,14 +131,19 @@ impl Harness {
     /// SQLite in a temp dir (`url` none) or the given database, with the
     /// store-backed services, a secrets key and `providers`.
     pub async fn start(url: Option<String>, providers: Providers) -> Self {
+        Self::start_with(url, providers, HostLimits::default()).await
+    }
+
+    /// [`Harness::start`] with host limits of choice.
+    pub async fn start_with(url: Option<String>, providers: Providers, limits: HostLimits) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url =
             url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("wolfe.db").display()));
         let store = Store::open(&url).await.unwrap();
         let intake = Arc::new(Intake::new(store.clone(), Arc::new(Notify::new())));
         let cipher = wolfe_store::SecretCipher::from_hex(&"11".repeat(32)).unwrap();
-        let services = store_services(&store, intake.clone(), Some(cipher), Default::default())
-            .with_providers(providers);
+        let services =
+            store_services(&store, intake.clone(), Some(cipher), limits).with_providers(providers);
         let mut runbook_ids = Vec::new();
         let mut team_id = String::new();
         for probe in PROBES {

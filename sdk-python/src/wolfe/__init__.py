@@ -10,10 +10,11 @@
         return {"ok": True}
 
 Host interfaces: `log`, `kv`, `http`, `secrets`, `metrics`, `instances`,
-`discovery`, `notify`, `events`. Their calls raise `HostError` subclasses.
+`discovery`, `notify`, `events`, and `effects` (idempotency keys across
+executions). Their calls raise `HostError` subclasses.
 """
 
-from wolfe import discovery, events, http, instances, kv, log, metrics, notify, secrets
+from wolfe import discovery, effects, events, http, instances, kv, log, metrics, notify, secrets
 from wolfe._effect import Effect
 from wolfe._errors import Denied, HostError, InvalidArgument, NotFound, TooLarge, Unavailable
 from wolfe._failure import RunbookFailure
@@ -32,6 +33,7 @@ __all__ = [
     "TooLarge",
     "Unavailable",
     "discovery",
+    "effects",
     "events",
     "http",
     "instances",

@@ -20,6 +20,7 @@ import componentize_py_types
 from wit_world import exports as wit_exports
 from wit_world.imports import common as wit_common
 from wit_world.imports import discovery as wit_discovery
+from wit_world.imports import effects as wit_effects
 from wit_world.imports import events as wit_events
 from wit_world.imports import http as wit_http
 from wit_world.imports import instances as wit_instances
@@ -226,6 +227,12 @@ class WitBackend:
     def events_emit(self, kind: str, payload_json: str) -> Emitted:
         emitted = _call("events.emit", lambda: wit_events.emit(kind, payload_json))
         return Emitted(id=emitted.id, simulated=emitted.simulated)
+
+    def effects_set_idempotency_key(self, key: str, ttl_seconds: int | None) -> None:
+        _call("effects.set_idempotency_key", lambda: wit_effects.set_idempotency_key(key, ttl_seconds))
+
+    def effects_clear_idempotency_key(self) -> None:
+        wit_effects.clear_idempotency_key()
 
 
 # Installed at import, i.e. while componentize-py pre-initialises the

@@ -87,6 +87,9 @@ class Backend(Protocol):
 
     def events_emit(self, kind: str, payload_json: str) -> Emitted: ...
 
+    def effects_set_idempotency_key(self, key: str, ttl_seconds: int | None) -> None: ...
+    def effects_clear_idempotency_key(self) -> None: ...
+
 
 class StderrBackend:
     """Used until a real backend is installed, so calling a runbook function
@@ -111,7 +114,7 @@ class StderrBackend:
 
 
 #: The host interfaces besides `log`, as the WIT names them.
-INTERFACES = ("kv", "http", "secrets", "metrics", "instances", "discovery", "notify", "events")
+INTERFACES = ("kv", "http", "secrets", "metrics", "instances", "discovery", "notify", "events", "effects")
 
 _current: Backend = StderrBackend()  # type: ignore[assignment]  # host calls via __getattr__
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 import wolfe
-from wolfe import discovery, events, http, instances, kv, metrics, notify, secrets
+from wolfe import discovery, effects, events, http, instances, kv, metrics, notify, secrets
 
 
 def effect(receipt: Any) -> dict[str, Any]:
@@ -83,6 +83,10 @@ def events_emit(a: dict[str, Any]) -> Any:
     return {"id": emitted.id, "simulated": emitted.simulated}
 
 
+def effects_set_idempotency_key(a: dict[str, Any]) -> None:
+    effects.set_idempotency_key(a["key"], ttl=a["ttl_seconds"])
+
+
 def log_info(a: dict[str, Any]) -> None:
     """Logs the message through the log interface and prints it to stdout."""
     wolfe.log.info(a["message"], echo=a["message"])
@@ -111,6 +115,8 @@ OPS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "notify.page_trigger": notify_page_trigger,
     "notify.page_resolve": lambda a: effect(notify.resolve(a["target"], a["dedup_key"])),
     "events.emit": events_emit,
+    "effects.set_idempotency_key": effects_set_idempotency_key,
+    "effects.clear_idempotency_key": lambda a: effects.clear_idempotency_key(),
     "log.info": log_info,
 }
 

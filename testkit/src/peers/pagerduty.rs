@@ -8,10 +8,12 @@
 //! "dedup_key":...}` (a generated key when the event had none), a rejected
 //! one 400 `{"status":"invalid event","message":"Event object is invalid",
 //! "errors":[...]}`. It can be told to answer every request with a status
-//! of choice (429, 500, ...) instead.
+//! of choice (429, 500, ...) instead, or to take its time (so that calls
+//! racing each other overlap).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -29,6 +31,7 @@ pub const ENQUEUE_PATH: &str = "/v2/enqueue";
 struct Recorded {
     events: Vec<Value>,
     failing_with: Option<u16>,
+    delay: Duration,
 }
 
 /// A running Events API; dropping it stops it.
@@ -68,9 +71,18 @@ impl PagerDuty {
     pub fn answer_normally(&self) {
         lock(&self.state).failing_with = None;
     }
+
+    /// Waits `delay` before handling each request.
+    pub fn answer_after(&self, delay: Duration) {
+        lock(&self.state).delay = delay;
+    }
 }
 
 async fn enqueue(State(state): State<Arc<Mutex<Recorded>>>, body: Bytes) -> Response {
+    let delay = lock(&state).delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let mut state = lock(&state);
     if let Some(status) = state.failing_with {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

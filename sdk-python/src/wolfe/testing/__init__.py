@@ -18,6 +18,7 @@ from wolfe.instances import Instance
 from wolfe.metrics import Sample, Series
 from wolfe.testing._events import event, load_event
 from wolfe.testing._fake_discovery import FakeDiscovery
+from wolfe.testing._fake_effects import FakeEffects, KeyDone, KeySet
 from wolfe.testing._fake_events import EmittedEvent, FakeEvents
 from wolfe.testing._fake_host import Call, FakeHost, LogRecord
 from wolfe.testing._fake_http import FakeHttp, RecordedRequest
@@ -36,6 +37,7 @@ __all__ = [
     "EmittedEvent",
     "Failure",
     "FakeDiscovery",
+    "FakeEffects",
     "FakeEvents",
     "FakeHost",
     "FakeHttp",
@@ -45,6 +47,8 @@ __all__ = [
     "FakeNotify",
     "Headers",
     "Instance",
+    "KeyDone",
+    "KeySet",
     "LogRecord",
     "Page",
     "RecordedQuery",

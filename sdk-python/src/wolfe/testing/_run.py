@@ -51,6 +51,7 @@ def run(
     """
     host = host if host is not None else FakeHost()
     host.dry_run = dry_run
+    host.effects.scope = (team, runbook, environment)
     ctx = WireContext(
         execution_id=execution_id if execution_id is not None else f"test-{uuid.uuid4()}",
         runbook=runbook,

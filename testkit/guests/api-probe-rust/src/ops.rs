@@ -10,7 +10,7 @@ use wolfe_sdk::http::Request;
 use wolfe_sdk::kv::{Scope, Store};
 use wolfe_sdk::metrics::{self, Range};
 use wolfe_sdk::notify::{self, Page, Severity};
-use wolfe_sdk::{Effect, events, instances, secrets};
+use wolfe_sdk::{Effect, effects, events, instances, secrets};
 
 use crate::Outcome;
 
@@ -37,6 +37,11 @@ pub fn run(op: &str, args: Value) -> Answer {
         "notify.page_trigger" => notify_page_trigger(decode(op, args)?),
         "notify.page_resolve" => notify_page_resolve(decode(op, args)?),
         "events.emit" => events_emit(decode(op, args)?),
+        "effects.set_idempotency_key" => effects_set_idempotency_key(decode(op, args)?),
+        "effects.clear_idempotency_key" => {
+            effects::clear_idempotency_key();
+            Ok(Value::Null)
+        }
         "log.info" => log_info(decode(op, args)?),
         _ => Err(Outcome::Probe(format!("not a known call: {op:?}"))),
     }
@@ -315,6 +320,18 @@ struct Emit {
 
 fn events_emit(a: Emit) -> Answer {
     Ok(json!(events::emit(&a.kind, &a.payload)?))
+}
+
+#[derive(Deserialize)]
+struct IdempotencyKey {
+    key: String,
+    ttl_seconds: Option<u32>,
+}
+
+fn effects_set_idempotency_key(a: IdempotencyKey) -> Answer {
+    let ttl = a.ttl_seconds.map(|s| Duration::from_secs(s.into()));
+    effects::set_idempotency_key(&a.key, ttl)?;
+    Ok(Value::Null)
 }
 
 #[derive(Deserialize)]

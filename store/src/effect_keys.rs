@@ -1,0 +1,183 @@
+//! Explicit idempotency keys: a side effect a runbook keyed is done at most
+//! once per key for the runbook in its environment, whichever execution
+//! gets there first. Claiming is one statement, so concurrent executions
+//! cannot both find the key free: the insert of the first wins, the others
+//! conflict and read what it left (pending, or done with its result).
+
+use sqlx::Row;
+
+use crate::{Store, StoreError, now_ms};
+
+/// Whose key: a runbook's in one environment of one team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectKeyScope {
+    pub team: String,
+    pub runbook: String,
+    pub environment: String,
+    pub key: String,
+}
+
+/// An attempt asking for a key, for one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectKeyClaim {
+    pub scope: EffectKeyScope,
+    pub execution_id: String,
+    pub attempt: i64,
+    pub interface: String,
+    pub operation: String,
+    /// How long the claim may stay pending before another call may take it
+    /// over (its execution is taken to have died mid-call).
+    pub hold_ms: i64,
+}
+
+/// What a claim found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EffectKeyState {
+    /// The key is the claimant's now (new, expired, or left pending by an
+    /// earlier attempt of its execution).
+    Claimed,
+    /// A call with the key succeeded; its result.
+    Done {
+        result: Option<serde_json::Value>,
+        interface: String,
+        operation: String,
+    },
+    /// Another call holds it.
+    Pending { execution_id: String, attempt: i64 },
+}
+
+impl Store {
+    /// Claims `claim.scope` for the claiming attempt, atomically.
+    pub async fn claim_effect_key(
+        &self,
+        claim: &EffectKeyClaim,
+    ) -> Result<EffectKeyState, StoreError> {
+        let s = &claim.scope;
+        // A row that vanishes between the insert and the read (released by
+        // a failed call) is claimed on the next round; a few rounds cover
+        // any realistic churn.
+        for _ in 0..5 {
+            let now = now_ms();
+            // Insert, or take over in place a row that expired or that an
+            // earlier attempt of the same execution left pending. One
+            // statement: under concurrency exactly one claimant changes the
+            // row, the others change nothing.
+            let claimed = sqlx::query(
+                "INSERT INTO effect_keys (team, runbook, environment, key, state, execution_id, \
+                 attempt, interface, operation, result_json, claimed_at, updated_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, NULL, $9, $9, $10) \
+                 ON CONFLICT (team, runbook, environment, key) DO UPDATE SET \
+                 state = excluded.state, execution_id = excluded.execution_id, \
+                 attempt = excluded.attempt, interface = excluded.interface, \
+                 operation = excluded.operation, result_json = NULL, \
+                 claimed_at = excluded.claimed_at, updated_at = excluded.updated_at, \
+                 expires_at = excluded.expires_at \
+                 WHERE (effect_keys.expires_at IS NOT NULL AND effect_keys.expires_at <= $9) \
+                 OR (effect_keys.state = 'pending' AND effect_keys.execution_id = $5 \
+                     AND effect_keys.attempt < $6)",
+            )
+            .bind(&s.team)
+            .bind(&s.runbook)
+            .bind(&s.environment)
+            .bind(&s.key)
+            .bind(&claim.execution_id)
+            .bind(claim.attempt)
+            .bind(&claim.interface)
+            .bind(&claim.operation)
+            .bind(now)
+            .bind(now + claim.hold_ms)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if claimed == 1 {
+                return Ok(EffectKeyState::Claimed);
+            }
+            let row = sqlx::query(
+                "SELECT state, execution_id, attempt, interface, operation, result_json \
+                 FROM effect_keys WHERE team = $1 AND runbook = $2 AND environment = $3 \
+                 AND key = $4",
+            )
+            .bind(&s.team)
+            .bind(&s.runbook)
+            .bind(&s.environment)
+            .bind(&s.key)
+            .fetch_optional(&self.pool)
+            .await?;
+            let Some(row) = row else { continue };
+            let state: String = row.get("state");
+            return Ok(if state == "done" {
+                let result: Option<String> = row.get("result_json");
+                EffectKeyState::Done {
+                    result: result.map(|r| serde_json::from_str(&r)).transpose()?,
+                    interface: row.get("interface"),
+                    operation: row.get("operation"),
+                }
+            } else {
+                EffectKeyState::Pending {
+                    execution_id: row.get("execution_id"),
+                    attempt: row.get("attempt"),
+                }
+            });
+        }
+        Err(StoreError::Conflict(format!(
+            "idempotency key `{}` changed hands too often to claim",
+            s.key
+        )))
+    }
+
+    /// Marks the attempt's pending claim done with `result`, holding for
+    /// `ttl_ms` from now (none: forever). False when the attempt no longer
+    /// holds the claim (it was taken over after its hold ran out).
+    pub async fn finish_effect_key(
+        &self,
+        scope: &EffectKeyScope,
+        execution_id: &str,
+        attempt: i64,
+        result: &serde_json::Value,
+        ttl_ms: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let finished = sqlx::query(
+            "UPDATE effect_keys SET state = 'done', result_json = $7, updated_at = $8, \
+             expires_at = $9 WHERE team = $1 AND runbook = $2 AND environment = $3 AND key = $4 \
+             AND state = 'pending' AND execution_id = $5 AND attempt = $6",
+        )
+        .bind(&scope.team)
+        .bind(&scope.runbook)
+        .bind(&scope.environment)
+        .bind(&scope.key)
+        .bind(execution_id)
+        .bind(attempt)
+        .bind(result.to_string())
+        .bind(now)
+        .bind(ttl_ms.map(|ttl| now + ttl))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(finished == 1)
+    }
+
+    /// Deletes the attempt's pending claim (its call failed), so the next
+    /// call with the key acts. False when the attempt did not hold it.
+    pub async fn release_effect_key(
+        &self,
+        scope: &EffectKeyScope,
+        execution_id: &str,
+        attempt: i64,
+    ) -> Result<bool, StoreError> {
+        let released = sqlx::query(
+            "DELETE FROM effect_keys WHERE team = $1 AND runbook = $2 AND environment = $3 \
+             AND key = $4 AND state = 'pending' AND execution_id = $5 AND attempt = $6",
+        )
+        .bind(&scope.team)
+        .bind(&scope.runbook)
+        .bind(&scope.environment)
+        .bind(&scope.key)
+        .bind(execution_id)
+        .bind(attempt)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(released == 1)
+    }
+}
