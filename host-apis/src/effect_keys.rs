@@ -39,8 +39,11 @@ use crate::ledger::{CallOutcome, Claim, KeyClaim};
 /// The longest key a runbook may name, in bytes.
 pub const MAX_KEY_BYTES: usize = 256;
 
-/// How often a call waiting for another execution's claim looks again.
-const POLL: Duration = Duration::from_millis(100);
+/// How soon a call waiting for another execution's claim looks again:
+/// doubling from the first to the last, so a storm of waiting executions
+/// does not hammer the store while the winner's call takes its time.
+const POLL_FIRST: Duration = Duration::from_millis(50);
+const POLL_MAX: Duration = Duration::from_millis(500);
 
 /// A key the runbook set for its next side-effecting call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,6 +195,7 @@ impl HostContext {
             operation: call.operation,
             hold: Duration::from_secs(limits.effect_key_claim_seconds),
         };
+        let mut poll = POLL_FIRST;
         loop {
             let answer = self
                 .services
@@ -229,7 +233,8 @@ impl HostContext {
                              acted but its result was not recorded: not performed again"
                         )));
                     }
-                    if Instant::now() >= deadline {
+                    let now = Instant::now();
+                    if now >= deadline {
                         return Err(ApiError::Unavailable(format!(
                             "idempotency key `{key}` is held by execution {execution_id} \
                              (attempt {attempt}), whose call has not finished after {}: \
@@ -237,7 +242,8 @@ impl HostContext {
                             humantime::format_duration(wait)
                         )));
                     }
-                    tokio::time::sleep(POLL).await;
+                    tokio::time::sleep(poll.min(deadline - now)).await;
+                    poll = (poll * 2).min(POLL_MAX);
                 }
             }
         }

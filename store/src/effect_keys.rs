@@ -52,77 +52,97 @@ impl Store {
         &self,
         claim: &EffectKeyClaim,
     ) -> Result<EffectKeyState, StoreError> {
-        let s = &claim.scope;
-        // A row that vanishes between the insert and the read (released by
+        // A row that vanishes between the upsert and the read (released by
         // a failed call) is claimed on the next round; a few rounds cover
         // any realistic churn.
         for _ in 0..5 {
             let now = now_ms();
-            // Insert, or take over in place a row that expired or that an
-            // earlier attempt of the same execution left pending. One
-            // statement: under concurrency exactly one claimant changes the
-            // row, the others change nothing.
-            let claimed = sqlx::query(
-                "INSERT INTO effect_keys (team, runbook, environment, key, state, execution_id, \
-                 attempt, interface, operation, result_json, claimed_at, updated_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, NULL, $9, $9, $10) \
-                 ON CONFLICT (team, runbook, environment, key) DO UPDATE SET \
-                 state = excluded.state, execution_id = excluded.execution_id, \
-                 attempt = excluded.attempt, interface = excluded.interface, \
-                 operation = excluded.operation, result_json = NULL, \
-                 claimed_at = excluded.claimed_at, updated_at = excluded.updated_at, \
-                 expires_at = excluded.expires_at \
-                 WHERE (effect_keys.expires_at IS NOT NULL AND effect_keys.expires_at <= $9) \
-                 OR (effect_keys.state = 'pending' AND effect_keys.execution_id = $5 \
-                     AND effect_keys.attempt < $6)",
-            )
-            .bind(&s.team)
-            .bind(&s.runbook)
-            .bind(&s.environment)
-            .bind(&s.key)
-            .bind(&claim.execution_id)
-            .bind(claim.attempt)
-            .bind(&claim.interface)
-            .bind(&claim.operation)
-            .bind(now)
-            .bind(now + claim.hold_ms)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-            if claimed == 1 {
+            // Calls waiting for another execution's claim poll here: a row
+            // this claim may not take is answered by a read (a reader
+            // connection on SQLite) instead of a write. The read never
+            // grants a claim; only the upsert below does.
+            if let Some(row) = self.effect_key_row(&self.reader, &claim.scope).await?
+                && !row.claimable_by(claim, now)
+            {
+                return row.into_state();
+            }
+            if self.upsert_effect_key(claim, now).await? {
                 return Ok(EffectKeyState::Claimed);
             }
-            let row = sqlx::query(
-                "SELECT state, execution_id, attempt, interface, operation, result_json \
-                 FROM effect_keys WHERE team = $1 AND runbook = $2 AND environment = $3 \
-                 AND key = $4",
-            )
-            .bind(&s.team)
-            .bind(&s.runbook)
-            .bind(&s.environment)
-            .bind(&s.key)
-            .fetch_optional(&self.pool)
-            .await?;
-            let Some(row) = row else { continue };
-            let state: String = row.get("state");
-            return Ok(if state == "done" {
-                let result: Option<String> = row.get("result_json");
-                EffectKeyState::Done {
-                    result: result.map(|r| serde_json::from_str(&r)).transpose()?,
-                    interface: row.get("interface"),
-                    operation: row.get("operation"),
-                }
-            } else {
-                EffectKeyState::Pending {
-                    execution_id: row.get("execution_id"),
-                    attempt: row.get("attempt"),
-                }
-            });
+            if let Some(row) = self.effect_key_row(&self.pool, &claim.scope).await? {
+                return row.into_state();
+            }
         }
         Err(StoreError::Conflict(format!(
             "idempotency key `{}` changed hands too often to claim",
-            s.key
+            claim.scope.key
         )))
+    }
+
+    /// Inserts the claim, or takes over in place a row that expired or that
+    /// an earlier attempt of the same execution left pending. One
+    /// statement: under concurrency exactly one claimant changes the row,
+    /// the others change nothing. True when the claim is the caller's.
+    async fn upsert_effect_key(
+        &self,
+        claim: &EffectKeyClaim,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let s = &claim.scope;
+        let claimed = sqlx::query(
+            "INSERT INTO effect_keys (team, runbook, environment, key, state, execution_id, \
+             attempt, interface, operation, result_json, claimed_at, updated_at, expires_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, NULL, $9, $9, $10) \
+             ON CONFLICT (team, runbook, environment, key) DO UPDATE SET \
+             state = excluded.state, execution_id = excluded.execution_id, \
+             attempt = excluded.attempt, interface = excluded.interface, \
+             operation = excluded.operation, result_json = NULL, \
+             claimed_at = excluded.claimed_at, updated_at = excluded.updated_at, \
+             expires_at = excluded.expires_at \
+             WHERE (effect_keys.expires_at IS NOT NULL AND effect_keys.expires_at <= $9) \
+             OR (effect_keys.state = 'pending' AND effect_keys.execution_id = $5 \
+                 AND effect_keys.attempt < $6)",
+        )
+        .bind(&s.team)
+        .bind(&s.runbook)
+        .bind(&s.environment)
+        .bind(&s.key)
+        .bind(&claim.execution_id)
+        .bind(claim.attempt)
+        .bind(&claim.interface)
+        .bind(&claim.operation)
+        .bind(now)
+        .bind(now + claim.hold_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(claimed == 1)
+    }
+
+    async fn effect_key_row(
+        &self,
+        pool: &sqlx::AnyPool,
+        scope: &EffectKeyScope,
+    ) -> Result<Option<KeyRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT state, execution_id, attempt, interface, operation, result_json, expires_at \
+             FROM effect_keys WHERE team = $1 AND runbook = $2 AND environment = $3 AND key = $4",
+        )
+        .bind(&scope.team)
+        .bind(&scope.runbook)
+        .bind(&scope.environment)
+        .bind(&scope.key)
+        .fetch_optional(pool)
+        .await?;
+        Ok(row.map(|row| KeyRow {
+            done: row.get::<String, _>("state") == "done",
+            execution_id: row.get("execution_id"),
+            attempt: row.get("attempt"),
+            interface: row.get("interface"),
+            operation: row.get("operation"),
+            result_json: row.get("result_json"),
+            expires_at: row.get("expires_at"),
+        }))
     }
 
     /// Marks the attempt's pending claim done with `result`, holding for
@@ -179,5 +199,44 @@ impl Store {
         .await?
         .rows_affected();
         Ok(released == 1)
+    }
+}
+
+/// A row of `effect_keys` as read.
+struct KeyRow {
+    done: bool,
+    execution_id: String,
+    attempt: i64,
+    interface: String,
+    operation: String,
+    result_json: Option<String>,
+    expires_at: Option<i64>,
+}
+
+impl KeyRow {
+    /// Whether `claim` may take the row over: the upsert's condition.
+    fn claimable_by(&self, claim: &EffectKeyClaim, now: i64) -> bool {
+        let expired = self.expires_at.is_some_and(|at| at <= now);
+        let left_by_earlier_attempt =
+            !self.done && self.execution_id == claim.execution_id && self.attempt < claim.attempt;
+        expired || left_by_earlier_attempt
+    }
+
+    fn into_state(self) -> Result<EffectKeyState, StoreError> {
+        Ok(if self.done {
+            EffectKeyState::Done {
+                result: self
+                    .result_json
+                    .map(|r| serde_json::from_str(&r))
+                    .transpose()?,
+                interface: self.interface,
+                operation: self.operation,
+            }
+        } else {
+            EffectKeyState::Pending {
+                execution_id: self.execution_id,
+                attempt: self.attempt,
+            }
+        })
     }
 }
