@@ -8,6 +8,7 @@
 
 pub mod engine;
 mod failure_notices;
+mod group_commit;
 pub mod host;
 pub mod intake;
 mod leases;

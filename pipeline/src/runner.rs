@@ -25,9 +25,10 @@ use wolfe_engine::{
     CancellationToken, EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, Grant,
     HostContext, LiveLog, LoadedRunbook, LogRecord, Outcome, Quotas, Runtime, Services, caller_of,
 };
-use wolfe_store::{Claimed, Finished, LogLine, Store};
+use wolfe_store::{Claimed, Finished, LogLine, Store, StoreError};
 
 use crate::failure_notices::send_failure_notices;
+use crate::group_commit::GroupCommit;
 use crate::leases::{InFlight, keep_leases};
 use crate::retry::with_backoff;
 
@@ -80,7 +81,12 @@ pub struct Runner {
     loaded: Mutex<HashMap<String, Arc<OnceCell<LoadedRunbook>>>>,
     /// The executions running now, with their leases and cancel tokens.
     pub(crate) in_flight: InFlight,
+    /// Results finishing together are committed together.
+    results: GroupCommit<Finished, StoreError>,
 }
+
+/// Results per transaction at most.
+const MAX_RESULTS_PER_COMMIT: usize = 64;
 
 /// Why a claimed execution did not run.
 #[derive(Debug, Clone)]
@@ -107,6 +113,7 @@ impl Runner {
             services,
             loaded: Mutex::default(),
             in_flight: InFlight::default(),
+            results: GroupCommit::new(MAX_RESULTS_PER_COMMIT),
         }
     }
 
@@ -221,11 +228,11 @@ impl Runner {
                 return;
             }
         };
-        let store = self.store.clone();
         let recorded = with_backoff("record execution result", self.config.lease, || {
-            let store = store.clone();
-            let finished = finished.clone();
-            async move { store.finish(&finished).await }
+            self.results.submit(finished.clone(), |batch| {
+                let store = self.store.clone();
+                async move { store.finish_batch(&batch).await }
+            })
         })
         .await;
         match recorded {

@@ -59,20 +59,28 @@ impl Row {
     }
 }
 
+/// The default runtime sized for the runner's 32 executions in flight;
+/// `WOLFE_BENCH_WARM_SLOTS` overrides the pool policy for comparisons.
+fn runtime_config() -> RuntimeConfig {
+    let defaults = RuntimeConfig::default();
+    RuntimeConfig {
+        max_concurrent_executions: 32,
+        cache_dir: Some(wolfe_testkit::compiled_cache_dir()),
+        warm_slots: std::env::var("WOLFE_BENCH_WARM_SLOTS").map_or(defaults.warm_slots, |n| {
+            n.parse()
+                .unwrap_or_else(|_| panic!("WOLFE_BENCH_WARM_SLOTS={n}"))
+        }),
+        ..defaults
+    }
+}
+
 fn main() {
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let runtime = Arc::new(
-        Runtime::new(RuntimeConfig {
-            max_concurrent_executions: 32,
-            cache_dir: Some(wolfe_testkit::compiled_cache_dir()),
-            ..RuntimeConfig::default()
-        })
-        .unwrap(),
-    );
+    let runtime = Arc::new(Runtime::new(runtime_config()).unwrap());
     let component = std::fs::read(wolfe_testkit::built(&wolfe_testkit::guest_dir(
         "hostile-py",
     )))
@@ -114,6 +122,11 @@ fn main() {
     println!(
         "Load average when the bench started: {}",
         load_average.trim()
+    );
+    let config = runtime_config();
+    println!(
+        "Runtime pools: {} slots, {} of them warm",
+        config.max_concurrent_executions, config.warm_slots
     );
     for row in &rows {
         let rounds: Vec<String> = row

@@ -48,6 +48,7 @@ on_both_backends!(
     many_log_lines_are_stored_in_order,
     log_lines_written_while_running_are_fenced_by_the_lease,
     a_cancelled_attempt_keeps_its_log_until_its_runner_stops_it,
+    a_batch_of_results_records_each_whose_lease_is_held,
 );
 
 struct Seeded {
@@ -851,4 +852,39 @@ async fn a_cancelled_attempt_keeps_its_log_until_its_runner_stops_it(store: Stor
     assert_eq!(seqs(&store.execution_logs(id).await.unwrap()), [0, 1, 2, 3]);
     let record = store.execution(id).await.unwrap().unwrap();
     assert_eq!(record.status, ExecutionStatus::Cancelled);
+}
+
+async fn a_batch_of_results_records_each_whose_lease_is_held(store: Store) {
+    let seeded = seed(&store, 3, 10).await;
+    queue(&store, &seeded, &["1", "2", "3"]).await;
+    let claimed = store.claim_batch("dev", "r1", 30_000, 3).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    let cancelled = &claimed[1].id;
+    assert!(store.cancel(cancelled).await.unwrap());
+
+    let mut batch: Vec<Finished> = claimed.iter().map(|c| finished(&c.id, "r1", 1)).collect();
+    batch[2].outcome = "failed".into();
+    batch[2].error_message = Some("broker still down".into());
+    let recorded = store.finish_batch(&batch).await.unwrap();
+    assert_eq!(
+        recorded,
+        vec![true, false, true],
+        "the cancelled one lost its lease"
+    );
+
+    let first = store.execution(&claimed[0].id).await.unwrap().unwrap();
+    assert_eq!(first.status.as_str(), "succeeded");
+    assert_eq!(
+        store.execution_logs(&claimed[0].id).await.unwrap(),
+        batch[0].logs
+    );
+    let third = store.execution(&claimed[2].id).await.unwrap().unwrap();
+    assert_eq!(third.status.as_str(), "failed");
+    assert_eq!(third.error_message.as_deref(), Some("broker still down"));
+    let skipped = store.execution(cancelled).await.unwrap().unwrap();
+    assert_eq!(skipped.status.as_str(), "cancelled");
+    assert!(
+        store.execution_logs(cancelled).await.unwrap().is_empty(),
+        "nothing of a result refused by its fence is written"
+    );
 }
