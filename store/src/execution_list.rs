@@ -3,10 +3,12 @@
 //! details (attempts, events) within its team.
 //!
 //! Every execution carries its runbook's team (migration 0008), so the
-//! list walks `executions_by_team (team_id, queued_at, id)` newest first
-//! and reads about `limit / share` index entries, where `share` is the
-//! fraction of the team's rows the other filters keep; a runbook filter
-//! may use `executions_by_runbook` instead (see BENCHMARKS.md).
+//! list walks `executions_by_team (team_id, queued_at, id)` newest first,
+//! or with a status filter `executions_by_team_status (team_id, status,
+//! queued_at, id)` (migration 0010), and reads about `limit / share` index
+//! entries, where `share` is the fraction of those rows the other filters
+//! keep; a runbook filter may use `executions_by_runbook` instead (see
+//! BENCHMARKS.md).
 
 use sqlx::Row;
 
