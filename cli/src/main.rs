@@ -6,6 +6,7 @@ mod event_file;
 mod exit;
 mod render;
 mod service;
+mod source_files;
 mod studio_client;
 
 use std::process::ExitCode;

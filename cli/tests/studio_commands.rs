@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
+use sha2::Digest as _;
 use tokio::sync::Notify;
 use wolfe_pipeline::intake::Intake;
 use wolfe_server::builder::Builder;
@@ -38,33 +39,72 @@ fn write_runbook(dir: &Path, main: &str) {
     std::fs::write(dir.join("main.py"), main).unwrap();
 }
 
+/// A Studio API on a loopback port over a fresh store with team `ops`.
+struct Studio {
+    store: Store,
+    team_id: String,
+    author: String,
+    operator: String,
+    server: String,
+    _data: tempfile::TempDir,
+}
+
+impl Studio {
+    async fn start() -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!(
+            "sqlite://{}",
+            data.path().join("wolfe.db").display()
+        ))
+        .await
+        .unwrap();
+        let team = store.create_team("ops").await.unwrap();
+        let author = store
+            .create_token(&team.id, "dev", Role::Author, "test")
+            .await
+            .unwrap()
+            .secret;
+        let operator = store
+            .create_token(&team.id, "sre", Role::Operator, "test")
+            .await
+            .unwrap()
+            .secret;
+        let intake = Arc::new(Intake::new(store.clone(), Arc::new(Notify::new())));
+        let state = AppState::new(store.clone(), intake)
+            .with_builder(Builder::new(wolfe_testkit::toolchain(), 1));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app(state)).await });
+        Self {
+            store,
+            team_id: team.id,
+            author,
+            operator,
+            server,
+            _data: data,
+        }
+    }
+
+    /// Runs `wolfe` with `args` against this server, off the async workers.
+    async fn wolfe(&self, args: &[&str], token: &str) -> Output {
+        let server = self.server.clone();
+        let token = token.to_owned();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            wolfe(&args, &server, &token)
+        })
+        .await
+        .unwrap()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_builds_on_the_server_and_promote_follows_the_roles() {
-    let data = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!(
-        "sqlite://{}",
-        data.path().join("wolfe.db").display()
-    ))
-    .await
-    .unwrap();
-    let team = store.create_team("ops").await.unwrap();
-    let author = store
-        .create_token(&team.id, "dev", Role::Author, "test")
-        .await
-        .unwrap()
-        .secret;
-    let operator = store
-        .create_token(&team.id, "sre", Role::Operator, "test")
-        .await
-        .unwrap()
-        .secret;
-    let intake = Arc::new(Intake::new(store.clone(), Arc::new(Notify::new())));
-    let state = AppState::new(store.clone(), intake)
-        .with_builder(Builder::new(wolfe_testkit::toolchain(), 1));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
-
+    let studio = Studio::start().await;
+    let (store, server) = (studio.store.clone(), studio.server.clone());
+    let (author, operator) = (studio.author.clone(), studio.operator.clone());
+    let team_id = studio.team_id.clone();
     let runbook = tempfile::tempdir().unwrap();
     write_runbook(runbook.path(), MAIN);
     let dir = runbook.path().to_str().unwrap().to_owned();
@@ -88,7 +128,7 @@ async fn deploy_builds_on_the_server_and_promote_follows_the_roles() {
     );
     assert!(text(&output.stderr).contains("created runbook hello"));
     let runbook_row = store
-        .runbook_by_name(&team.id, "hello")
+        .runbook_by_name(&team_id, "hello")
         .await
         .unwrap()
         .unwrap();
@@ -142,5 +182,67 @@ async fn deploy_builds_on_the_server_and_promote_follows_the_roles() {
         text(&output.stderr).contains("unauthorized (401)"),
         "{}",
         text(&output.stderr)
+    );
+}
+
+/// A Rust runbook cannot be built on the server: `wolfe deploy` builds it
+/// here and uploads the component, with its source to read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_builds_a_rust_runbook_here_and_uploads_its_component() {
+    let studio = Studio::start().await;
+    let example = wolfe_testkit::example_dir("disk-pressure-rust");
+    let output = studio
+        .wolfe(
+            &["deploy", example.to_str().unwrap(), "-m", "from CI"],
+            &studio.author,
+        )
+        .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.starts_with("deployed disk-pressure-rust v1 to dev (sha256 "),
+        "{stdout}"
+    );
+
+    let runbook = studio
+        .store
+        .runbook_by_name(&studio.team_id, "disk-pressure-rust")
+        .await
+        .unwrap()
+        .unwrap();
+    let versions = studio.store.versions(&runbook.id).await.unwrap();
+    assert_eq!(versions.len(), 1);
+    let version = &versions[0];
+    assert_eq!(version.language, "rust");
+    assert_eq!(version.message, "from CI");
+    assert!(stdout.contains(&version.artifact_sha256), "{stdout}");
+    let bytes = studio
+        .store
+        .artifact(&version.artifact_sha256)
+        .await
+        .unwrap()
+        .expect("the component is stored");
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(&bytes)),
+        version.artifact_sha256
+    );
+    let shape = wolfe_engine::check_component(&bytes).unwrap();
+    assert!(
+        shape
+            .imports
+            .iter()
+            .any(|i| i.starts_with("wolfe:runbook/"))
+    );
+    let source = studio
+        .store
+        .version_by_number(&runbook.id, 1)
+        .await
+        .unwrap()
+        .unwrap()
+        .source
+        .unwrap();
+    assert!(
+        source.contains("src/lib.rs"),
+        "the source is kept: {source}"
     );
 }

@@ -10,6 +10,7 @@ mod config;
 mod duration_serde;
 mod epoch;
 mod execute;
+mod inspect;
 mod limiter;
 mod live_log;
 mod outcome;
@@ -23,6 +24,7 @@ mod wasmtime_config;
 
 pub use config::RuntimeConfig;
 pub use execute::{RequestError, caller_of};
+pub use inspect::{ComponentShape, check_component};
 pub use live_log::LiveLog;
 pub use outcome::{ExecutionResult, Failure, Outcome};
 pub use quotas::Quotas;

@@ -18,7 +18,7 @@ use crate::pools::{PoolIndex, Pools};
 use crate::state::ExecState;
 
 /// The interface every runbook must export, named in errors.
-const HANDLER_EXPORT: &str = "wolfe:runbook/handler@0.1.0";
+pub(crate) const HANDLER_EXPORT: &str = "wolfe:runbook/handler@0.1.0";
 
 /// Why a component cannot be run by this host.
 #[derive(Debug, thiserror::Error)]

@@ -10,18 +10,18 @@ use crate::ApiError;
 /// Largest JSON body the management API reads (saved source included).
 pub const MAX_BODY_BYTES: usize = 4 << 20;
 
-/// A JSON body; a body that is not JSON or not of the expected shape is
-/// refused with the field path and the serde message.
+/// A JSON body of at most `LIMIT` bytes; a body that is not JSON or not of
+/// the expected shape is refused with the field path and the serde message.
 #[derive(Debug)]
-pub struct Body<T>(pub T);
+pub struct Body<T, const LIMIT: usize = MAX_BODY_BYTES>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S> for Body<T, LIMIT> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, _: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+        let bytes = axum::body::to_bytes(request.into_body(), LIMIT)
             .await
-            .map_err(|_| ApiError::invalid(format!("body exceeds {MAX_BODY_BYTES} bytes")))?;
+            .map_err(|_| ApiError::invalid(format!("body exceeds {LIMIT} bytes")))?;
         parse(&bytes).map(Body)
     }
 }

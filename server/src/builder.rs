@@ -73,7 +73,7 @@ impl Builder {
     }
 }
 
-fn check_files(files: &BTreeMap<String, String>) -> Result<(), ApiError> {
+pub(crate) fn check_files(files: &BTreeMap<String, String>) -> Result<(), ApiError> {
     if files.is_empty() {
         return Err(ApiError::invalid(
             "files is empty; save at least the entry module (main.py)",

@@ -13,6 +13,7 @@
 //! | `already_finished` | 409 | an execution to cancel had already ended |
 //! | `payload_too_large` | 413 | a webhook body over its source's limit |
 //! | `build_failed` | 422 | the source did not build; `file`, `line` and `log` say where |
+//! | `invalid_component` | 422 | an uploaded component is not a runbook this host can run; the message says why |
 //! | `store_unavailable` | 503 | the database did not answer |
 //! | `unavailable` | 503 | a feature is not configured (secrets key, build toolchain) |
 

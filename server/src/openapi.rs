@@ -106,7 +106,7 @@ fn schemas() -> Value {
                 "properties": {
                     "code": {"type": "string", "enum": ["invalid_request", "malformed_event", "unauthorized",
                         "forbidden", "not_found", "conflict", "not_deployed", "payload_too_large",
-                        "build_failed", "already_finished", "store_unavailable", "unavailable"]},
+                        "build_failed", "invalid_component", "already_finished", "store_unavailable", "unavailable"]},
                     "message": string(),
                     "field": {"type": "string", "description": "The offending field of the body"},
                     "file": {"type": "string", "description": "build_failed: the runbook file"},
@@ -129,6 +129,16 @@ fn schemas() -> Value {
         "SaveSource": object(&["files"], json!({
             "files": {"type": "object", "additionalProperties": {"type": "string"},
                       "description": "Relative path → content; main.py is the entry, wolfe.toml optional"},
+            "message": string(),
+        })),
+        "UploadComponent": object(&["component", "language"], json!({
+            "component": {"type": "string", "contentEncoding": "base64",
+                          "description": "The component built by `wolfe build`, base64"},
+            "language": {"type": "string", "enum": ["rust", "python"]},
+            "sha256": {"type": "string", "description": "The sha256 its build recorded; checked"},
+            "capabilities": {"type": "object", "description": "[capabilities] of wolfe.toml (the Grant shape)"},
+            "files": {"type": "object", "additionalProperties": {"type": "string"},
+                      "description": "Its source, kept with the version to read"},
             "message": string(),
         })),
         "Promotion": object(&["to"], json!({"to": string(), "version": {"type": "integer"},

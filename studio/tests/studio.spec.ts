@@ -2,7 +2,7 @@
 // one test and sets its own scene through the API, so a failing flow does
 // not hide the others.
 
-import { BROKEN_SOURCE, expect, GOOD_SOURCE, runToEnd, screenshot, test } from './wolfe';
+import { BROKEN_SOURCE, expect, GOOD_SOURCE, runToEnd, screenshot, test, wolfeCli } from './wolfe';
 
 test('a new user logs in with a token; a wrong token is refused', async ({ page, wolfe }) => {
   const alice = await wolfe.api('POST', '/tokens', { name: 'alice', role: 'operator' });
@@ -64,6 +64,20 @@ test('create a runbook, save it, see the build error inline, fix it', async ({ p
   await expect(failure).toHaveCount(0);
   await expect(page.getByLabel('deployments')).toContainText('dev v1');
   await screenshot(page, 'editor-saved');
+});
+
+test('a Rust runbook deployed with `wolfe deploy` shows its source, read-only', async ({ page, login, wolfe }) => {
+  test.setTimeout(360_000); // the CLI builds the example for wasm32-wasip2
+  const printed = wolfeCli(wolfe, ['deploy', 'examples/disk-pressure-rust', '-m', 'from the CLI']);
+  expect(printed).toContain('deployed disk-pressure-rust v1 to dev');
+  await login();
+  await page.goto(`${wolfe.url}/#/runbooks/disk-pressure-rust/editor`);
+  await expect(page.getByRole('note')).toContainText('written in Rust and built outside the Studio');
+  await expect(page.getByRole('tab', { name: 'src/lib.rs' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'source editor' })).toContainText('NodeDiskPressure');
+  await expect(page.getByRole('textbox', { name: 'source editor' })).toHaveAttribute('contenteditable', 'false');
+  await expect(page.getByRole('button', { name: 'Save & build' })).toHaveCount(0);
+  await screenshot(page, 'editor-rust-read-only');
 });
 
 test('run now with a sample event and watch the logs and result arrive', async ({ page, login, deployed }) => {

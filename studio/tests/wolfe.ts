@@ -2,7 +2,7 @@
 // temporary data directory, plus the API calls tests use to set the scene.
 
 import { test as base, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,19 @@ function wolfeBinary(): string {
   if (process.env.WOLFE_BIN) return process.env.WOLFE_BIN;
   const target = process.env.CARGO_TARGET_DIR ?? join(REPO, 'target');
   return join(resolve(REPO, target), 'debug', 'wolfe');
+}
+
+/** Runs the `wolfe` CLI against this server (e.g. `deploy <dir>`) from the
+ *  repository root; throws with its output when it fails. */
+export function wolfeCli(wolfe: Wolfe, args: string[], token = wolfe.adminToken): string {
+  const run = spawnSync(wolfeBinary(), args, {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, WOLFE_SERVER: wolfe.url, WOLFE_TOKEN: token },
+    timeout: 300_000,
+  });
+  if (run.status !== 0) throw new Error(`wolfe ${args.join(' ')}: exit ${run.status}\n${run.stderr}`);
+  return run.stdout;
 }
 
 function freePort(): Promise<number> {

@@ -1,17 +1,18 @@
-//! `wolfe deploy <dir>`: uploads a Python runbook's source to the Studio,
-//! which builds it into a new version and deploys it to the first
-//! environment. Creates the runbook on first deploy. A build error is
-//! printed as `file:line: message` with the build log.
+//! `wolfe deploy <dir>`: sends a runbook to the Studio as a new version,
+//! deployed to the first environment, creating the runbook on first deploy.
+//! A Python runbook's source is built by the server (a build error is
+//! printed as `file:line: message` with the build log); any other runbook
+//! (Rust) is built here with `wolfe build` and its component uploaded,
+//! with its source kept beside it for reading.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
+use base64::Engine as _;
 use clap::Args;
 use reqwest::Method;
-use serde_json::json;
-use walkdir::WalkDir;
+use serde_json::{Value, json};
 use wolfe_build::{Language, RunbookManifest};
 
 use crate::exit;
@@ -28,19 +29,30 @@ pub struct DeployArgs {
     server: ServerArgs,
 }
 
-/// Not part of the component (the same as the local build skips).
-const NOT_SOURCES: &[&str] = &["target", "tests", "events", "rules", "__pycache__"];
-
 pub fn run(args: DeployArgs) -> anyhow::Result<ExitCode> {
     let manifest = RunbookManifest::load(&args.dir)?;
-    if manifest.language != Language::Python {
-        bail!(
-            "{}: the server builds Python runbooks only; {:?} runbooks cannot be deployed yet",
-            args.dir.display(),
-            manifest.language
-        );
-    }
-    let files = source_files(&args.dir)?;
+    let files = crate::source_files::source_files(&args.dir)?;
+    // Built before anything is sent: a build error changes nothing remotely.
+    let (route, body) = match manifest.language {
+        Language::Python => ("versions", json!({"files": files, "message": args.message})),
+        language => {
+            let built = super::build::build_dir(&args.dir)?;
+            let component = std::fs::read(&built.component)
+                .with_context(|| format!("reading {}", built.component.display()))?;
+            let language = serde_json::to_value(language)?;
+            (
+                "components",
+                json!({
+                    "component": base64::engine::general_purpose::STANDARD.encode(component),
+                    "language": language,
+                    "sha256": built.artifact.sha256,
+                    "capabilities": built.artifact.capabilities,
+                    "files": files,
+                    "message": args.message,
+                }),
+            )
+        }
+    };
     let client = Client::new(args.server);
     super::serve::tokio_runtime()?.block_on(async {
         let path = format!("/api/v1/runbooks/{}", manifest.name);
@@ -54,19 +66,12 @@ pub fn run(args: DeployArgs) -> anyhow::Result<ExitCode> {
                 .await?;
             eprintln!("created runbook {}", manifest.name);
         }
-        let body = json!({"files": files, "message": args.message});
         match client
-            .send(Method::POST, &format!("{path}/versions"), Some(&body))
+            .send(Method::POST, &format!("{path}/{route}"), Some(&body))
             .await
         {
             Ok(version) => {
-                println!(
-                    "deployed {} v{} to {} (sha256 {})",
-                    manifest.name,
-                    version["number"],
-                    version["deployed_in"][0].as_str().unwrap_or("?"),
-                    version["artifact_sha256"].as_str().unwrap_or("?")
-                );
+                print_deployed(&manifest.name, &version);
                 Ok(exit::SUCCESS.into())
             }
             Err(error) => match failure(&error) {
@@ -90,63 +95,11 @@ pub fn run(args: DeployArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// The runbook's text files by relative path.
-fn source_files(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
-    let mut files = BTreeMap::new();
-    let walker = WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(name.starts_with('.')
-                || name == "__pycache__"
-                || e.depth() == 1 && NOT_SOURCES.contains(&name.as_ref()))
-        });
-    for entry in walker {
-        let entry = entry?;
-        if !entry.file_type().is_file() || entry.path().extension().is_some_and(|e| e == "wasm") {
-            continue;
-        }
-        let relative = entry
-            .path()
-            .strip_prefix(dir)?
-            .to_string_lossy()
-            .replace('\\', "/");
-        let text = std::fs::read_to_string(entry.path()).with_context(|| {
-            format!(
-                "{}: only text files can be deployed",
-                entry.path().display()
-            )
-        })?;
-        files.insert(relative, text);
-    }
-    Ok(files)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sources_skip_tests_build_output_and_hidden_files() {
-        let dir = tempfile::tempdir().unwrap();
-        for path in [
-            "wolfe.toml",
-            "main.py",
-            "lib/util.py",
-            "tests/test_main.py",
-            "target/x.wasm",
-            ".env",
-            "lib/__pycache__/u.pyc",
-        ] {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "x").unwrap();
-        }
-        let files = source_files(dir.path()).unwrap();
-        assert_eq!(
-            files.keys().collect::<Vec<_>>(),
-            ["lib/util.py", "main.py", "wolfe.toml"]
-        );
-    }
+fn print_deployed(name: &str, version: &Value) {
+    println!(
+        "deployed {name} v{} to {} (sha256 {})",
+        version["number"],
+        version["deployed_in"][0].as_str().unwrap_or("?"),
+        version["artifact_sha256"].as_str().unwrap_or("?")
+    );
 }

@@ -62,6 +62,8 @@ pub async fn examples(
             }
         };
         let bytes = std::fs::read(&output.component)?;
+        // Kept with the version, so the Studio shows what the example runs.
+        let files = crate::source_files::source_files(&dir)?;
         // Compile now so the first execution does not pay for it.
         runtime.load(&bytes)?;
         store.put_artifact(&output.artifact.sha256, &bytes).await?;
@@ -81,7 +83,7 @@ pub async fn examples(
                 runbook_id: runbook.id.clone(),
                 artifact_sha256: output.artifact.sha256.clone(),
                 language: language.as_str().unwrap_or_default().into(),
-                source: None,
+                source: Some(json!({ "files": files }).to_string()),
                 author: "wolfe".into(),
                 message: "example".into(),
                 capabilities: None,

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use wolfe_engine::{LoadError, Quotas, RequestError};
+use wolfe_engine::{LoadError, Quotas, RequestError, check_component};
 
 use crate::support::{hostile_rust, quotas, request, runtime};
 
@@ -34,6 +34,31 @@ fn a_component_without_the_handler_export_is_rejected() {
     let error = runtime().load(&component).err().unwrap();
     assert!(matches!(error, LoadError::MissingHandler(_)), "{error}");
     assert!(error.to_string().contains("wolfe:runbook/handler@0.1.0"));
+}
+
+/// The check made before storing a component built elsewhere accepts
+/// every real runbook, Python and Rust, and sees what the linker sees.
+#[test]
+fn real_runbooks_pass_the_upload_check() {
+    for dir in [
+        wolfe_testkit::example_dir("disk-pressure-rust"),
+        wolfe_testkit::guest_dir("hostile-py"),
+        wolfe_testkit::guest_dir("api-probe-rust"),
+    ] {
+        let bytes = std::fs::read(wolfe_testkit::built(&dir)).unwrap();
+        let shape = check_component(&bytes).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        assert!(
+            shape
+                .exports
+                .contains(&"wolfe:runbook/handler@0.1.0".to_owned()),
+            "{shape:?}"
+        );
+        assert!(
+            shape.imports.iter().any(|i| i == "wolfe:runbook/log@0.1.0"),
+            "{shape:?}"
+        );
+        runtime().load(&bytes).unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,6 +3,7 @@
 //! the other lacks.
 
 pub mod audit;
+pub mod components;
 pub mod deployments;
 pub mod events;
 pub mod executions;
@@ -225,6 +226,16 @@ pub fn routes() -> Vec<Route> {
             Some("SaveSource"),
             &[],
             post(versions::create),
+        ),
+        route(
+            M::POST,
+            "/api/v1/runbooks/{runbook}/components",
+            "versions",
+            "Upload a component built elsewhere (`wolfe build`, e.g. Rust) as a new version and deploy it to the first environment",
+            AUTHOR,
+            Some("UploadComponent"),
+            &[],
+            post(components::upload),
         ),
         route(
             M::GET,

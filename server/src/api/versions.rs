@@ -97,27 +97,66 @@ pub async fn create(
         .builder
         .build_python(&runbook.name, save.files)
         .await?;
-    if let Some(capabilities) = &built.capabilities {
+    let saved = save_version(
+        &state,
+        &caller,
+        &runbook,
+        NewArtifact {
+            bytes: built.bytes,
+            sha256: built.sha256,
+            language: built.language,
+            source: Some(source),
+            capabilities: built.capabilities,
+            build_log: built.log,
+            message: save.message,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}
+
+/// A component to save as a runbook's next version, with what describes it.
+pub struct NewArtifact {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub language: String,
+    /// `{"files": {path: text}}`, if the source came with it.
+    pub source: Option<String>,
+    pub capabilities: Option<Value>,
+    pub build_log: String,
+    pub message: String,
+}
+
+/// Stores `artifact` as the next version of `runbook` and deploys it to the
+/// first environment; it is compiled into this process's engine in the
+/// background. Returns the version's JSON.
+pub async fn save_version(
+    state: &AppState,
+    caller: &Caller,
+    runbook: &wolfe_store::Runbook,
+    artifact: NewArtifact,
+) -> Result<Value, ApiError> {
+    if let Some(capabilities) = &artifact.capabilities {
         crate::body::parse_field::<Grant>(capabilities, "capabilities")
             .map_err(|e| e.with("file", "wolfe.toml"))?;
     }
     state
         .store
-        .put_artifact(&built.sha256, &built.bytes)
+        .put_artifact(&artifact.sha256, &artifact.bytes)
         .await?;
-    state.precompile(built.bytes.clone());
+    state.precompile(artifact.bytes);
     let actor = caller.actor();
     let version = state
         .store
         .create_version(NewVersion {
             runbook_id: runbook.id.clone(),
-            artifact_sha256: built.sha256.clone(),
-            language: built.language.clone(),
-            source: Some(source),
+            artifact_sha256: artifact.sha256,
+            language: artifact.language,
+            source: artifact.source,
             author: actor.clone(),
-            message: save.message,
-            capabilities: built.capabilities.clone(),
-            build_log: Some(built.log.clone()),
+            message: artifact.message,
+            capabilities: artifact.capabilities,
+            build_log: Some(artifact.build_log.clone()),
         })
         .await?;
     let environment = state.first_environment().to_owned();
@@ -126,6 +165,6 @@ pub async fn create(
         .set_deployment(&runbook.id, &environment, &version.id, "deploy", &actor)
         .await?;
     let mut body = views::version(&version, std::slice::from_ref(&environment));
-    body["build_log"] = built.log.into();
-    Ok((StatusCode::CREATED, Json(body)))
+    body["build_log"] = artifact.build_log.into();
+    Ok(body)
 }

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use wolfe_store::Role;
 
-use crate::harness::{Harness, code};
+use crate::harness::{Harness, code, rust_component};
 use crate::sources;
 
 struct Case {
@@ -107,6 +107,14 @@ fn cases(h: &Harness) -> Vec<Case> {
             M::POST,
             &format!("{rb}/versions"),
             Some(sources::save(sources::ECHO, "echo")),
+            Author,
+            201,
+            true,
+        ),
+        case(
+            M::POST,
+            &format!("{rb}/components"),
+            Some(crate::uploads::upload(&rust_component())),
             Author,
             201,
             true,

@@ -63,6 +63,14 @@ pub fn echo_component() -> Vec<u8> {
     .unwrap()
 }
 
+/// The Rust example runbook, built for wasm32-wasip2.
+pub fn rust_component() -> Vec<u8> {
+    std::fs::read(wolfe_testkit::built(&wolfe_testkit::example_dir(
+        "disk-pressure-rust",
+    )))
+    .unwrap()
+}
+
 impl Harness {
     pub async fn start(url: Option<String>) -> Self {
         // A 503 names its store error in the test's output.

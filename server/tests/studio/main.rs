@@ -12,6 +12,7 @@ mod lifecycle;
 mod malformed;
 mod openapi;
 mod sources;
+mod uploads;
 
 use harness::Harness;
 
@@ -31,6 +32,7 @@ wolfe_testkit::on_both_backends!(
     secrets_are_write_only,
     tokens_and_teams_are_managed_by_admins,
     kv_events_and_audit_are_team_scoped,
+    an_uploaded_component_becomes_a_version_that_runs,
 );
 
 use access::every_route_enforces_token_team_and_role;
@@ -49,6 +51,7 @@ use lifecycle::{
     rollback_points_an_environment_back_at_an_earlier_version,
     saving_source_builds_a_version_that_runs_then_promotes,
 };
+use uploads::an_uploaded_component_becomes_a_version_that_runs;
 
 /// Storage-independent checks: SQLite only.
 mod sqlite_only {
@@ -65,6 +68,14 @@ mod sqlite_only {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_build_error_names_the_file_and_line() {
         crate::lifecycle::a_build_error_names_the_file_and_line(Harness::start(None).await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn uploads_that_are_not_runbooks_are_refused_and_store_nothing() {
+        crate::uploads::uploads_that_are_not_runbooks_are_refused_and_store_nothing(
+            Harness::start(None).await,
+        )
+        .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

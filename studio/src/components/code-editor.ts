@@ -34,7 +34,13 @@ export interface CodeEditor {
 export function createEditor(
   parent: HTMLElement,
   doc: string,
-  options: { onChange: (text: string) => void; onSave: () => void; language: 'python' | 'text' },
+  options: {
+    onChange: (text: string) => void;
+    onSave: () => void;
+    language: 'python' | 'text';
+    /** Shown for reading only (source the Studio cannot build). */
+    readOnly?: boolean;
+  },
 ): CodeEditor {
   const view = new EditorView({
     parent,
@@ -64,6 +70,8 @@ export function createEditor(
           if (update.docChanged) options.onChange(update.state.doc.toString());
         }),
         EditorView.contentAttributes.of({ 'aria-label': 'source editor' }),
+        EditorState.readOnly.of(options.readOnly ?? false),
+        EditorView.editable.of(!options.readOnly),
       ],
     }),
   });

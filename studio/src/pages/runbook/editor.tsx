@@ -1,6 +1,7 @@
 // The source editor: the newest version's files in CodeMirror; saving
 // builds a new version on the server (deployed to the first environment),
-// and a build error is shown inline at its file and line.
+// and a build error is shown inline at its file and line. A runbook built
+// elsewhere (Rust, uploaded by `wolfe deploy`) is shown read-only.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type RunbookDetail, type Version } from '../../api/client';
@@ -28,6 +29,7 @@ export function EditorTab({ runbook, onSaved }: { runbook: RunbookDetail; onSave
   const canEdit = useCan('author');
   const [files, setFiles] = useState<Record<string, string> | null>(null);
   const [base, setBase] = useState<number | null>(null);
+  const [language, setLanguage] = useState('python');
   const [current, setCurrent] = useState('main.py');
   const [message, setMessage] = useState('');
   const [dirty, setDirty] = useState(false);
@@ -44,16 +46,18 @@ export function EditorTab({ runbook, onSaved }: { runbook: RunbookDetail; onSave
     let live = true;
     (async () => {
       const versions = await client.versions(runbook.name);
-      if (versions.length === 0) return { files: { 'main.py': TEMPLATE }, number: null };
+      if (versions.length === 0) return { files: { 'main.py': TEMPLATE }, number: null, language: 'python' };
       const newest = await client.version(runbook.name, versions[0].number);
-      return { files: newest.files ?? { 'main.py': '' }, number: newest.number };
+      return { files: newest.files ?? { 'main.py': '' }, number: newest.number, language: newest.language };
     })().then(
       (loaded) => {
         if (!live) return;
         filesRef.current = { ...loaded.files };
         setFiles(loaded.files);
         setBase(loaded.number);
-        setCurrent(loaded.files['main.py'] !== undefined ? 'main.py' : Object.keys(loaded.files)[0]);
+        setLanguage(loaded.language);
+        const entry = ['main.py', 'src/lib.rs'].find((name) => loaded.files[name] !== undefined);
+        setCurrent(entry ?? Object.keys(loaded.files)[0]);
       },
       (error) => live && setLoadError(error),
     );
@@ -71,6 +75,7 @@ export function EditorTab({ runbook, onSaved }: { runbook: RunbookDetail; onSave
       editor.current?.destroy();
       editor.current = createEditor(host.current, filesRef.current[current] ?? '', {
         language: current.endsWith('.py') ? 'python' : 'text',
+        readOnly: language !== 'python',
         onChange: (text) => {
           filesRef.current[current] = text;
           setDirty(true);
@@ -84,7 +89,7 @@ export function EditorTab({ runbook, onSaved }: { runbook: RunbookDetail; onSave
       editor.current?.destroy();
       editor.current = null;
     };
-  }, [files, current]);
+  }, [files, current, language]);
 
   function showFailure(saved: Saved) {
     if (saved?.kind !== 'failed' || !(saved.error instanceof ApiError)) return;
@@ -95,7 +100,7 @@ export function EditorTab({ runbook, onSaved }: { runbook: RunbookDetail; onSave
   }
 
   async function save() {
-    if (!canEdit || saving) return;
+    if (!canEdit || saving || language !== 'python') return;
     setSaving(true);
     setResult(null);
     editor.current?.clearErrors();
@@ -139,7 +144,13 @@ export function EditorTab({ runbook, onSaved }: { runbook: RunbookDetail; onSave
         </span>
       </div>
       <div class="code" ref={host} />
-      {canEdit ? (
+      {language !== 'python' ? (
+        <p class="notice" role="note">
+          This runbook is written in {language === 'rust' ? 'Rust' : language} and built outside the Studio; its
+          source is shown for reading. Deploy a change with <code>wolfe deploy &lt;dir&gt;</code>, which builds it
+          and uploads the component.
+        </p>
+      ) : canEdit ? (
         <form
           class="inline-form"
           onSubmit={(e) => {
