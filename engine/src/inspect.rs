@@ -35,12 +35,6 @@ pub fn check_component(bytes: &[u8]) -> Result<ComponentShape, LoadError> {
         .validate_all(bytes)
         .map_err(|e| LoadError::NotAComponent(e.to_string()))?;
     let shape = top_level_names(bytes)?;
-    if !shape.exports.iter().any(|e| e == HANDLER_EXPORT) {
-        return Err(LoadError::MissingHandler(format!(
-            "it exports {}",
-            listed(&shape.exports)
-        )));
-    }
     for import in &shape.imports {
         if import.starts_with("wasi:") {
             continue;
@@ -56,6 +50,14 @@ pub fn check_component(bytes: &[u8]) -> Result<ComponentShape, LoadError> {
         }
         return Err(LoadError::MissingImport(format!(
             "{import} (this host provides wolfe:runbook{PACKAGE_VERSION} and WASI)"
+        )));
+    }
+    // After the imports: a runbook built against another WIT version is
+    // told so, rather than only that its entry point has another name.
+    if !shape.exports.iter().any(|e| e == HANDLER_EXPORT) {
+        return Err(LoadError::MissingHandler(format!(
+            "it exports {}",
+            listed(&shape.exports)
         )));
     }
     Ok(shape)

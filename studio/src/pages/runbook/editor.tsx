@@ -44,7 +44,7 @@ export function EditorTab({ runbook, onSaved }: { runbook: RunbookDetail; onSave
   // The newest version's source, or a template for a new runbook.
   useEffect(() => {
     let live = true;
-    (async () => {
+    (async (): Promise<{ files: Record<string, string>; number: number | null; language: string }> => {
       const versions = await client.versions(runbook.name);
       if (versions.length === 0) return { files: { 'main.py': TEMPLATE }, number: null, language: 'python' };
       const newest = await client.version(runbook.name, versions[0].number);
