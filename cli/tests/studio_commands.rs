@@ -102,24 +102,12 @@ impl Studio {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_builds_on_the_server_and_promote_follows_the_roles() {
     let studio = Studio::start().await;
-    let (store, server) = (studio.store.clone(), studio.server.clone());
-    let (author, operator) = (studio.author.clone(), studio.operator.clone());
-    let team_id = studio.team_id.clone();
+    let (author, operator) = (studio.author.as_str(), studio.operator.as_str());
     let runbook = tempfile::tempdir().unwrap();
     write_runbook(runbook.path(), MAIN);
-    let dir = runbook.path().to_str().unwrap().to_owned();
-    let run = |args: Vec<String>, token: String| {
-        let server = server.clone();
-        tokio::task::spawn_blocking(move || {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            wolfe(&args, &server, &token)
-        })
-    };
-    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let dir = runbook.path().to_str().unwrap();
 
-    let output = run(args(&["deploy", &dir, "-m", "first"]), author.clone())
-        .await
-        .unwrap();
+    let output = studio.wolfe(&["deploy", dir, "-m", "first"], author).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(
         text(&output.stdout).starts_with("deployed hello v1 to dev (sha256 "),
@@ -127,15 +115,16 @@ async fn deploy_builds_on_the_server_and_promote_follows_the_roles() {
         text(&output.stdout)
     );
     assert!(text(&output.stderr).contains("created runbook hello"));
-    let runbook_row = store
-        .runbook_by_name(&team_id, "hello")
+    let runbook_row = studio
+        .store
+        .runbook_by_name(&studio.team_id, "hello")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(runbook_row.description.as_deref(), Some("says hi"));
 
     write_runbook(runbook.path(), BROKEN);
-    let output = run(args(&["deploy", &dir]), author.clone()).await.unwrap();
+    let output = studio.wolfe(&["deploy", dir], author).await;
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(
@@ -144,40 +133,34 @@ async fn deploy_builds_on_the_server_and_promote_follows_the_roles() {
     );
     assert!(stderr.contains("SyntaxError"), "{stderr}");
 
-    let output = run(args(&["promote", "hello", "--to", "test"]), author.clone())
-        .await
-        .unwrap();
+    let output = studio
+        .wolfe(&["promote", "hello", "--to", "test"], author)
+        .await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(
         text(&output.stdout),
         "promoted hello v1 to test (was nothing)\n"
     );
-    let output = run(args(&["promote", "hello", "--to", "prod"]), author.clone())
-        .await
-        .unwrap();
+    let output = studio
+        .wolfe(&["promote", "hello", "--to", "prod"], author)
+        .await;
     assert_eq!(output.status.code(), Some(1));
     assert!(
         text(&output.stderr).contains("forbidden (403): this needs the operator role"),
         "{}",
         text(&output.stderr)
     );
-    let output = run(
-        args(&["promote", "hello", "--to", "prod"]),
-        operator.clone(),
-    )
-    .await
-    .unwrap();
+    let output = studio
+        .wolfe(&["promote", "hello", "--to", "prod"], operator)
+        .await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    let output = run(args(&["promote", "hello", "--to", "prod"]), operator)
-        .await
-        .unwrap();
+    let output = studio
+        .wolfe(&["promote", "hello", "--to", "prod"], operator)
+        .await;
     assert_eq!(text(&output.stdout), "prod already runs hello v1\n");
-    let output = run(
-        args(&["promote", "hello", "--to", "test"]),
-        "wolfe_wrong".into(),
-    )
-    .await
-    .unwrap();
+    let output = studio
+        .wolfe(&["promote", "hello", "--to", "test"], "wolfe_wrong")
+        .await;
     assert!(
         text(&output.stderr).contains("unauthorized (401)"),
         "{}",

@@ -139,7 +139,7 @@ export function EditorTab({ runbook, onSaved }: { runbook: RunbookDetail; onSave
           ))}
         </span>
         <span class="muted small">
-          {base ? `editing from v${base}` : 'new runbook'}
+          {base ? (language === 'python' ? `editing from v${base}` : `v${base}, read-only`) : 'new runbook'}
           {dirty && ' · unsaved changes'}
         </span>
       </div>
