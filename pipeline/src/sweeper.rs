@@ -1,20 +1,35 @@
-//! Puts the work of dead runners back in the queue.
+//! Puts the work of dead runners back in the queue, and deletes
+//! idempotency keys that no longer hold.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, watch};
-use wolfe_store::Store;
+use wolfe_store::{Store, now_ms};
+
+/// How often expired idempotency keys are deleted: they only take room
+/// (a claim takes an expired key over in place), so rarely is enough.
+const PURGE_KEYS_EVERY: Duration = Duration::from_secs(600);
 
 /// Every `every`, requeues executions whose lease expired (or abandons them
 /// when their attempts are spent) and wakes local runners if it requeued
-/// anything. Safe to run in every instance: the update is idempotent.
+/// anything; every `PURGE_KEYS_EVERY`, deletes expired idempotency keys.
+/// Safe to run in every instance: both are idempotent.
 pub async fn sweep_expired_leases(
     store: Store,
     every: Duration,
     wake: std::sync::Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let mut purged_at: Option<Instant> = None;
     while !*shutdown.borrow() {
+        if purged_at.is_none_or(|at| at.elapsed() >= PURGE_KEYS_EVERY) {
+            match store.purge_expired_effect_keys(now_ms()).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "deleted expired idempotency keys"),
+                Err(error) => tracing::warn!("cannot delete expired idempotency keys: {error}"),
+            }
+            purged_at = Some(Instant::now());
+        }
         match store.expire_leases().await {
             Ok(0) => {}
             Ok(requeued) => {

@@ -202,6 +202,24 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Deletes the keys that no longer hold at `now` (done past their
+    /// ttl) and the claims past their hold (left by a dead execution):
+    /// rows a claim would take over anyway, which nothing else removes.
+    /// A row a claim takes over meanwhile gets a later `expires_at` and
+    /// stays. Returns how many were deleted.
+    pub async fn purge_expired_effect_keys(&self, now: i64) -> Result<u64, StoreError> {
+        let purged = sqlx::query(
+            "DELETE FROM effect_keys WHERE expires_at IS NOT NULL AND expires_at <= $1",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(purged)
+    }
+}
+
 /// A row of `effect_keys` as read.
 struct KeyRow {
     done: bool,

@@ -29,6 +29,7 @@ wolfe_testkit::on_both_backends!(
     an_earlier_attempt_of_the_same_execution_is_taken_over,
     expired_keys_are_taken_over,
     keys_are_scoped_to_team_runbook_and_environment,
+    keys_that_no_longer_hold_are_purged,
 );
 
 fn scope(key: &str) -> EffectKeyScope {
@@ -272,4 +273,49 @@ async fn keys_are_scoped_to_team_runbook_and_environment(db: Db) {
             EffectKeyState::Claimed
         );
     }
+}
+
+async fn keys_that_no_longer_hold_are_purged(db: Db) {
+    let store = &db.store;
+    let result = json!({"ok": true});
+    // Done with a 1 s ttl; done forever; pending within its 60 s hold.
+    for (key, ttl) in [("short", Some(1_000)), ("forever", None)] {
+        let key = scope(key);
+        store
+            .claim_effect_key(&claim(key.clone(), "e1", 1))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .finish_effect_key(&key, "e1", 1, &result, ttl)
+                .await
+                .unwrap()
+        );
+    }
+    store
+        .claim_effect_key(&claim(scope("acting"), "e2", 1))
+        .await
+        .unwrap();
+
+    let now = wolfe_store::now_ms();
+    assert_eq!(store.purge_expired_effect_keys(now).await.unwrap(), 0);
+    // Two minutes on: the short key's ttl and the pending claim's hold
+    // have run out; the key kept forever stays.
+    let later = now + 120_000;
+    assert_eq!(store.purge_expired_effect_keys(later).await.unwrap(), 2);
+    assert!(matches!(
+        store
+            .claim_effect_key(&claim(scope("forever"), "e3", 1))
+            .await
+            .unwrap(),
+        EffectKeyState::Done { .. }
+    ));
+    assert_eq!(
+        store
+            .claim_effect_key(&claim(scope("short"), "e3", 1))
+            .await
+            .unwrap(),
+        EffectKeyState::Claimed,
+        "a purged key is free"
+    );
 }
