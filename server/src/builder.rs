@@ -163,9 +163,7 @@ fn build_blocking(
         bytes,
         sha256: artifact.sha256,
         language: "python".into(),
-        // `{}` (nothing declared) is stored as none.
-        capabilities: Some(manifest.capabilities)
-            .filter(|c| c.as_object().is_none_or(|o| !o.is_empty())),
+        capabilities: Some(manifest.capabilities),
         log,
     })
 }

@@ -107,9 +107,7 @@ pub async fn upload(
             sha256,
             language: upload.language,
             source,
-            capabilities: upload
-                .capabilities
-                .filter(|c| c.as_object().is_none_or(|o| !o.is_empty())),
+            capabilities: upload.capabilities,
             build_log,
             message: upload.message,
         },

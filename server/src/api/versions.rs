@@ -136,7 +136,11 @@ pub async fn save_version(
     runbook: &wolfe_store::Runbook,
     artifact: NewArtifact,
 ) -> Result<Value, ApiError> {
-    if let Some(capabilities) = &artifact.capabilities {
+    // `{}` (nothing declared) is stored as none, however it was declared.
+    let capabilities = artifact
+        .capabilities
+        .filter(|c| c.as_object().is_none_or(|o| !o.is_empty()));
+    if let Some(capabilities) = &capabilities {
         crate::body::parse_field::<Grant>(capabilities, "capabilities")
             .map_err(|e| e.with("file", "wolfe.toml"))?;
     }
@@ -155,7 +159,7 @@ pub async fn save_version(
             source: artifact.source,
             author: actor.clone(),
             message: artifact.message,
-            capabilities: artifact.capabilities,
+            capabilities,
             build_log: Some(artifact.build_log.clone()),
         })
         .await?;
