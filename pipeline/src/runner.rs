@@ -25,7 +25,7 @@ use wolfe_engine::{
     CancellationToken, EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, Grant,
     HostContext, LiveLog, LoadedRunbook, LogRecord, Outcome, Quotas, Runtime, Services, caller_of,
 };
-use wolfe_store::{Claimed, Finished, LogLine, Store, StoreError};
+use wolfe_store::{Claimed, DroppedLog, Finished, LogLine, Store, StoreError};
 
 use crate::failure_notices::send_failure_notices;
 use crate::group_commit::GroupCommit;
@@ -481,6 +481,10 @@ fn finished_from(
         peak_memory_bytes: result.peak_memory_bytes as i64,
         wall_time_us: result.wall_time.as_micros() as i64,
         logs,
+        log_dropped: DroppedLog {
+            lines: result.logs.dropped_lines as i64,
+            bytes: result.logs.dropped_bytes as i64,
+        },
     }
 }
 
@@ -498,5 +502,6 @@ fn crashed_before_running(claimed: &Claimed, runner: &str, message: String) -> F
         peak_memory_bytes: 0,
         wall_time_us: 0,
         logs: Vec::new(),
+        log_dropped: DroppedLog::default(),
     }
 }

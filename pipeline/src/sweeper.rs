@@ -1,5 +1,6 @@
-//! Puts the work of dead runners back in the queue, and deletes
-//! idempotency keys that no longer hold.
+//! Puts the work of dead runners back in the queue, cancels what was
+//! queued for a runbook as it was archived, and deletes idempotency keys
+//! that no longer hold.
 
 use std::time::{Duration, Instant};
 
@@ -12,8 +13,9 @@ const PURGE_KEYS_EVERY: Duration = Duration::from_secs(600);
 
 /// Every `every`, requeues executions whose lease expired (or abandons them
 /// when their attempts are spent) and wakes local runners if it requeued
-/// anything; every `PURGE_KEYS_EVERY`, deletes expired idempotency keys.
-/// Safe to run in every instance: both are idempotent.
+/// anything; cancels executions queued for archived runbooks; every
+/// `PURGE_KEYS_EVERY`, deletes expired idempotency keys. Safe to run in
+/// every instance: all are idempotent.
 pub async fn sweep_expired_leases(
     store: Store,
     every: Duration,
@@ -40,6 +42,11 @@ pub async fn sweep_expired_leases(
                 wake.notify_waiters();
             }
             Err(error) => tracing::warn!("cannot sweep expired leases, will retry: {error}"),
+        }
+        match store.cancel_queued_of_archived().await {
+            Ok(0) => {}
+            Ok(cancelled) => tracing::info!(cancelled, "cancelled executions of archived runbooks"),
+            Err(error) => tracing::warn!("cannot cancel executions of archived runbooks: {error}"),
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}

@@ -106,7 +106,7 @@ fn schemas() -> Value {
                 "properties": {
                     "code": {"type": "string", "enum": ["invalid_request", "malformed_event", "unauthorized",
                         "forbidden", "not_found", "conflict", "not_deployed", "payload_too_large",
-                        "build_failed", "invalid_component", "already_finished", "store_unavailable", "unavailable"]},
+                        "build_failed", "invalid_component", "archived", "already_finished", "store_unavailable", "unavailable"]},
                     "message": string(),
                     "field": {"type": "string", "description": "The offending field of the body"},
                     "file": {"type": "string", "description": "build_failed: the runbook file"},

@@ -84,6 +84,7 @@ async fn start(
     let runbook = lookup::runbook(state, caller, name).await?;
     state.environment_index(&run.environment)?;
     caller.require(state.role_to_change(&run.environment))?;
+    lookup::writable(&runbook)?;
     if !run.params.is_object() {
         return Err(ApiError::invalid("params must be a JSON object").with("field", "params"));
     }

@@ -15,7 +15,7 @@ use sqlx::Row;
 use crate::events::{EVENT_COLUMNS, EventRecord, event_from};
 use crate::executions::{EXECUTION_COLUMNS, execution_from};
 use crate::page::{Arg, Cursor, Filter};
-use crate::{ExecutionRecord, Store, StoreError};
+use crate::{DroppedLog, ExecutionRecord, Store, StoreError};
 
 /// Which executions to list.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +42,10 @@ pub struct AttemptRecord {
     pub started_at: i64,
     pub finished_at: Option<i64>,
     pub outcome: Option<String>,
+    /// When its runner stopped it after a cancel and wrote its last lines.
+    pub stopped_at: Option<i64>,
+    /// What the log quota dropped (the log shown is cut by this much).
+    pub log_dropped: DroppedLog,
 }
 
 fn prefixed(columns: &str, alias: &str) -> String {
@@ -112,7 +116,8 @@ impl Store {
     /// An execution's attempts, in order.
     pub async fn attempts(&self, execution_id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT attempt, runner, started_at, finished_at, outcome FROM attempts \
+            "SELECT attempt, runner, started_at, finished_at, outcome, stopped_at, \
+             log_dropped_lines, log_dropped_bytes FROM attempts \
              WHERE execution_id = $1 ORDER BY attempt",
         )
         .bind(execution_id)
@@ -126,6 +131,11 @@ impl Store {
                 started_at: row.get("started_at"),
                 finished_at: row.get("finished_at"),
                 outcome: row.get("outcome"),
+                stopped_at: row.get("stopped_at"),
+                log_dropped: DroppedLog {
+                    lines: row.get("log_dropped_lines"),
+                    bytes: row.get("log_dropped_bytes"),
+                },
             })
             .collect())
     }

@@ -8,6 +8,7 @@
 //! written once in the dialect both accept; the few statements that must
 //! differ (claiming work) say so where they are.
 
+mod archive;
 mod audit;
 mod clock;
 mod effect_keys;
@@ -31,6 +32,7 @@ mod timers;
 mod tokens;
 mod versions;
 
+pub use archive::ArchiveSummary;
 pub use audit::AuditEntry;
 pub use clock::now_ms;
 pub use effect_keys::{EffectKeyClaim, EffectKeyScope, EffectKeyState};
@@ -38,8 +40,8 @@ pub use error::StoreError;
 pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
 pub use execution_list::{AttemptRecord, ExecutionQuery};
 pub use executions::{
-    Cancelled, Claimed, Correlation, ExecutionRecord, ExecutionStatus, Finished, HeldLease,
-    LogLine, NewExecution,
+    Cancelled, Claimed, Correlation, DroppedLog, ExecutionRecord, ExecutionStatus, Finished,
+    HeldLease, LogLine, NewExecution,
 };
 pub use host_calls::HostCall;
 pub use open::{Backend, Store};
@@ -47,7 +49,7 @@ pub use page::Cursor;
 pub use rule_errors::{NewRuleError, RuleErrorRecord};
 pub use rules::{NewRule, RuleRecord};
 pub use runbook_admin::{LastOutcome, RunbookSettings};
-pub use runbooks::{Deployment, NewRunbook, NewVersion, Runbook, Version};
+pub use runbooks::{Archived, Deployment, NewRunbook, NewVersion, Runbook, Version};
 pub use secrets::{BadMasterKey, SecretCipher, SecretName};
 pub use teams::Team;
 pub use timers::TimerRecord;

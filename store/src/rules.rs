@@ -65,11 +65,13 @@ impl Store {
         Ok(rule)
     }
 
-    /// The enabled rules of one environment.
+    /// The enabled rules of one environment, but for archived runbooks'.
     pub async fn enabled_rules(&self, environment: &str) -> Result<Vec<RuleRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, runbook_id, environment, name, spec_json, enabled FROM rules \
-             WHERE environment = $1 AND enabled = $2 ORDER BY created_at, id",
+             WHERE environment = $1 AND enabled = $2 AND runbook_id NOT IN \
+               (SELECT r.id FROM runbooks r WHERE r.archived_at IS NOT NULL) \
+             ORDER BY created_at, id",
         )
         .bind(environment)
         .bind(1_i64)

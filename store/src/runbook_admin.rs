@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use crate::audit::{self, Owner};
+use crate::runbooks::{RUNBOOK_COLUMNS, runbook_from};
 use crate::{Runbook, Store, StoreError};
 
 /// A runbook's settings an operator changes.
@@ -26,29 +27,23 @@ pub struct LastOutcome {
 }
 
 impl Store {
-    /// A team's runbooks by name.
-    pub async fn team_runbooks(&self, team_id: &str) -> Result<Vec<Runbook>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, team_id, name, description, max_attempts, concurrency_limit, quotas_json \
-             FROM runbooks WHERE team_id = $1 ORDER BY name",
-        )
-        .bind(team_id)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let quotas: String = row.get("quotas_json");
-                Ok(Runbook {
-                    id: row.get("id"),
-                    team_id: row.get("team_id"),
-                    name: row.get("name"),
-                    description: row.get("description"),
-                    max_attempts: row.get("max_attempts"),
-                    concurrency_limit: row.get("concurrency_limit"),
-                    quotas: serde_json::from_str(&quotas)?,
-                })
-            })
-            .collect()
+    /// A team's runbooks by name: the active ones, or (`archived`) the
+    /// archived ones.
+    pub async fn team_runbooks(
+        &self,
+        team_id: &str,
+        archived: bool,
+    ) -> Result<Vec<Runbook>, StoreError> {
+        let which = if archived { "NOT NULL" } else { "NULL" };
+        let sql = format!(
+            "SELECT {RUNBOOK_COLUMNS} FROM runbooks \
+             WHERE team_id = $1 AND archived_at IS {which} ORDER BY name"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(team_id)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(runbook_from).collect()
     }
 
     /// Creates a runbook, audited; a taken name in the team is a `Conflict`.

@@ -17,6 +17,15 @@ pub struct Runbook {
     pub concurrency_limit: i64,
     /// The runbook's quotas as the engine's `Quotas` JSON.
     pub quotas: serde_json::Value,
+    /// When and by whom it was archived; `None` while it is active.
+    pub archived: Option<Archived>,
+}
+
+/// An archived runbook keeps everything but runs nothing (`archive.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Archived {
+    pub at: i64,
+    pub by: String,
 }
 
 #[derive(Debug, Clone)]
@@ -67,8 +76,9 @@ pub struct Deployment {
     pub artifact_sha256: String,
 }
 
-fn runbook_from(row: &AnyRow) -> Result<Runbook, StoreError> {
+pub(crate) fn runbook_from(row: &AnyRow) -> Result<Runbook, StoreError> {
     let quotas: String = row.get("quotas_json");
+    let archived_at: Option<i64> = row.get("archived_at");
     Ok(Runbook {
         id: row.get("id"),
         team_id: row.get("team_id"),
@@ -77,11 +87,17 @@ fn runbook_from(row: &AnyRow) -> Result<Runbook, StoreError> {
         max_attempts: row.get("max_attempts"),
         concurrency_limit: row.get("concurrency_limit"),
         quotas: serde_json::from_str(&quotas)?,
+        archived: archived_at.map(|at| Archived {
+            at,
+            by: row
+                .get::<Option<String>, _>("archived_by")
+                .unwrap_or_default(),
+        }),
     })
 }
 
-const RUNBOOK_COLUMNS: &str =
-    "id, team_id, name, description, max_attempts, concurrency_limit, quotas_json";
+pub(crate) const RUNBOOK_COLUMNS: &str = "id, team_id, name, description, max_attempts, \
+     concurrency_limit, quotas_json, archived_at, archived_by";
 
 impl Store {
     pub async fn create_runbook(&self, new: NewRunbook) -> Result<Runbook, StoreError> {

@@ -1,9 +1,12 @@
 //! The store's contract, run against SQLite and PostgreSQL alike.
 
+mod common;
+
+use common::{Seeded, event, finished, planned, seed};
 use serde_json::json;
 use wolfe_store::{
-    Accepted, Cancelled, Correlation, ExecutionStatus, Finished, HeldLease, LogLine, NewEvent,
-    NewExecution, NewRule, NewRunbook, NewVersion, RejectedEvent, Store, new_id, now_ms,
+    Accepted, Cancelled, Correlation, DroppedLog, ExecutionStatus, Finished, HeldLease, LogLine,
+    NewEvent, NewExecution, NewRule, NewVersion, RejectedEvent, Store,
 };
 
 /// Runs each listed scenario once per backend.
@@ -50,104 +53,6 @@ on_both_backends!(
     a_cancelled_attempt_keeps_its_log_until_its_runner_stops_it,
     a_batch_of_results_records_each_whose_lease_is_held,
 );
-
-struct Seeded {
-    runbook_id: String,
-    version_id: String,
-}
-
-async fn seed(store: &Store, max_attempts: i64, concurrency_limit: i64) -> Seeded {
-    let team = store
-        .create_team(&format!("sre-{}", new_id()))
-        .await
-        .unwrap();
-    let runbook = store
-        .create_runbook(NewRunbook {
-            team_id: team.id,
-            name: "kafka-broker-offline".into(),
-            description: None,
-            max_attempts,
-            concurrency_limit,
-            quotas: json!({"fuel": 1000}),
-        })
-        .await
-        .unwrap();
-    store
-        .put_artifact("abc123", b"\0asm component")
-        .await
-        .unwrap();
-    let version = store
-        .create_version(NewVersion {
-            runbook_id: runbook.id.clone(),
-            artifact_sha256: "abc123".into(),
-            language: "python".into(),
-            source: Some("print('hi')".into()),
-            author: "alice".into(),
-            message: "first".into(),
-            capabilities: None,
-            build_log: None,
-        })
-        .await
-        .unwrap();
-    store
-        .deploy(&runbook.id, "dev", &version.id, "alice")
-        .await
-        .unwrap();
-    Seeded {
-        runbook_id: runbook.id,
-        version_id: version.id,
-    }
-}
-
-fn event(dedupe: &str) -> NewEvent {
-    NewEvent {
-        id: new_id(),
-        environment: "dev".into(),
-        source: "alertmanager".into(),
-        kind: "alert.firing".into(),
-        dedupe_key: Some(dedupe.into()),
-        payload: json!({"labels": {"broker": "3"}}),
-        received_at: now_ms(),
-        depth: 0,
-        emitted_by: None,
-    }
-}
-
-fn planned(seeded: &Seeded, event: &NewEvent, rule_id: &str) -> NewExecution {
-    NewExecution {
-        runbook_id: seeded.runbook_id.clone(),
-        rule_id: Some(rule_id.into()),
-        trigger_event_id: Some(event.id.clone()),
-        params: json!({"broker": 3}),
-        dry_run: false,
-        event_ids: vec![event.id.clone()],
-        correlation: None,
-    }
-}
-
-fn finished(id: &str, runner: &str, attempt: i64) -> Finished {
-    Finished {
-        id: id.into(),
-        runner: runner.into(),
-        attempt,
-        outcome: "succeeded".into(),
-        output: Some(json!({"action": "restart_broker"})),
-        error_message: None,
-        error_detail: None,
-        fuel_consumed: 1_600_000,
-        peak_memory_bytes: 13 << 20,
-        wall_time_us: 900,
-        logs: vec![LogLine {
-            attempt,
-            seq: 0,
-            at_ms: 1,
-            level: "info".into(),
-            stream: "log".into(),
-            message: "diagnosing".into(),
-            fields: Some(json!({"broker": 3})),
-        }],
-    }
-}
 
 async fn migrations_are_idempotent_and_versions_number_themselves(store: Store) {
     let seeded = seed(&store, 3, 4).await;
@@ -307,13 +212,19 @@ async fn claim_run_and_finish_with_fencing(store: Store) {
             .unwrap(),
         "not the holder"
     );
-    assert!(
-        store
-            .finish(&finished(&claimed.id, "runner-1", 1))
-            .await
-            .unwrap()
-    );
+    let mut result = finished(&claimed.id, "runner-1", 1);
+    result.log_dropped = DroppedLog {
+        lines: 7,
+        bytes: 4096,
+    };
+    assert!(store.finish(&result).await.unwrap());
 
+    let attempts = store.attempts(&claimed.id).await.unwrap();
+    assert_eq!(attempts[0].outcome.as_deref(), Some("succeeded"));
+    assert_eq!(
+        attempts[0].log_dropped, result.log_dropped,
+        "the log is known to be cut"
+    );
     let record = store.execution(&claimed.id).await.unwrap().unwrap();
     assert_eq!(record.status, ExecutionStatus::Finished("succeeded".into()));
     assert!(record.status.is_terminal());

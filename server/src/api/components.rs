@@ -57,6 +57,7 @@ pub async fn upload(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Author)?;
+    lookup::writable(&runbook)?;
     if !matches!(upload.language.as_str(), "rust" | "python") {
         return Err(ApiError::invalid(format!(
             "language must be \"rust\" or \"python\", got {:?}",

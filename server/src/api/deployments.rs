@@ -55,6 +55,7 @@ pub async fn promote(
         state.role_to_change(&promotion.to)
     };
     caller.require(needed)?;
+    lookup::writable(&runbook)?;
     if index == 0 {
         return Err(ApiError::invalid(format!(
             "{} is the first environment: saving a version deploys it there",
@@ -117,6 +118,7 @@ pub async fn rollback(
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     state.environment_index(&rollback.environment)?;
     caller.require(state.role_to_change(&rollback.environment))?;
+    lookup::writable(&runbook)?;
     let environment = &rollback.environment;
     let current = state
         .store

@@ -37,6 +37,7 @@ pub async fn update(
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     lookup::environment(&state, &environment)?;
     caller.require(Role::Operator)?;
+    lookup::writable(&runbook)?;
     // Stored as given once it parses as a `Grant` (unknown keys refused),
     // so the engine reads exactly what the operator saw.
     let parsed: Grant = crate::body::parse_field(&grant, "grant")?;
@@ -82,6 +83,7 @@ pub async fn update_notifications(
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     lookup::environment(&state, &environment)?;
     caller.require(Role::Operator)?;
+    lookup::writable(&runbook)?;
     if let Some((index, _)) = body
         .targets
         .iter()

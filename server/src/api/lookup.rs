@@ -2,6 +2,7 @@
 //! looked up here first, before any role check, so another team's things
 //! are "not found" to every role alike.
 
+use axum::http::StatusCode;
 use wolfe_store::{RuleRecord, Runbook, VersionDetail};
 
 use crate::auth::Caller;
@@ -13,6 +14,22 @@ pub async fn runbook(state: &AppState, caller: &Caller, name: &str) -> Result<Ru
         .runbook_by_name(&caller.team.id, name)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("runbook {name:?}")))
+}
+
+/// Refuses to change an archived runbook (409 `archived`): it is read-only
+/// until restored. Checked after the role, so a weaker role hears 403.
+pub fn writable(runbook: &Runbook) -> Result<(), ApiError> {
+    match &runbook.archived {
+        None => Ok(()),
+        Some(archived) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "archived",
+            format!(
+                "runbook {:?} is archived (by {}); restore it to change or run it",
+                runbook.name, archived.by
+            ),
+        )),
+    }
 }
 
 pub async fn version(

@@ -2,6 +2,7 @@
 //! the OpenAPI document are both built from it, so neither can list a route
 //! the other lacks.
 
+pub mod archive;
 pub mod audit;
 pub mod components;
 pub mod deployments;
@@ -154,7 +155,7 @@ pub fn routes() -> Vec<Route> {
             "Runbooks with each environment's version and last outcome",
             VIEWER,
             None,
-            &[],
+            &["archived"],
             get(runbooks::list),
         ),
         route(
@@ -186,6 +187,26 @@ pub fn routes() -> Vec<Route> {
             Some("RunbookPatch"),
             &[],
             patch(runbooks::update),
+        ),
+        route(
+            M::POST,
+            "/api/v1/runbooks/{runbook}/archive",
+            "runbooks",
+            "Archive: keep everything, run nothing (queued executions are cancelled)",
+            OPERATOR,
+            None,
+            &[],
+            post(archive::archive),
+        ),
+        route(
+            M::POST,
+            "/api/v1/runbooks/{runbook}/restore",
+            "runbooks",
+            "Restore an archived runbook: its deployments and rules apply again",
+            OPERATOR,
+            None,
+            &[],
+            post(archive::restore),
         ),
         route(
             M::GET,

@@ -61,6 +61,7 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Operator)?;
+    lookup::writable(&runbook)?;
     if !(1..=MAX_ATTEMPTS).contains(&body.max_attempts) {
         return Err(ApiError::invalid(format!(
             "max_attempts must be between 1 and {MAX_ATTEMPTS}, got {}",

@@ -60,6 +60,7 @@ pub async fn create(
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     state.environment_index(&new.environment)?;
     caller.require(state.role_to_change(&new.environment))?;
+    lookup::writable(&runbook)?;
     lookup::check_name("rule", &new.name)?;
     compile(&new.spec)?;
     let rule = state
@@ -106,6 +107,7 @@ pub async fn update(
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let mut rule = lookup::rule(&state, &runbook, &id).await?;
     caller.require(state.role_to_change(&rule.environment))?;
+    lookup::writable(&runbook)?;
     if change.spec.is_none() && change.enabled.is_none() {
         return Err(ApiError::invalid(
             "nothing to change: give spec and/or enabled",
@@ -131,6 +133,7 @@ pub async fn delete(
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let rule = lookup::rule(&state, &runbook, &id).await?;
     caller.require(state.role_to_change(&rule.environment))?;
+    lookup::writable(&runbook)?;
     state.store.delete_rule(&rule, &caller.actor()).await?;
     state.intake.rules().invalidate().await;
     Ok(StatusCode::NO_CONTENT)

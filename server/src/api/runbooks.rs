@@ -1,5 +1,6 @@
 //! Runbooks of the caller's team: the list (with what each environment
 //! runs and how it last ended), creation, one runbook, and its description.
+//! Archiving is in `archive.rs`.
 
 use std::collections::HashMap;
 
@@ -12,11 +13,26 @@ use wolfe_store::{NewRunbook, Role, RunbookSettings};
 
 use crate::api::{lookup, views};
 use crate::auth::Caller;
-use crate::body::Body;
+use crate::body::{Body, Query};
 use crate::{ApiError, AppState};
 
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    let runbooks = state.store.team_runbooks(&caller.team.id).await?;
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListFilters {
+    /// `true`: the archived runbooks instead of the active ones.
+    #[serde(default)]
+    archived: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(filters): Query<ListFilters>,
+) -> Result<Json<Value>, ApiError> {
+    let runbooks = state
+        .store
+        .team_runbooks(&caller.team.id, filters.archived)
+        .await?;
     let mut last: HashMap<(String, String), Value> = HashMap::new();
     for outcome in state.store.last_outcomes(&caller.team.id).await? {
         last.insert(
@@ -107,6 +123,7 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Author)?;
+    lookup::writable(&runbook)?;
     let settings = RunbookSettings {
         description: patch.description,
         max_attempts: runbook.max_attempts,

@@ -92,6 +92,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Author)?;
+    lookup::writable(&runbook)?;
     let source = json!({ "files": save.files }).to_string();
     let built = state
         .builder

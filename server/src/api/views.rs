@@ -15,6 +15,7 @@ pub fn runbook(runbook: &Runbook) -> Value {
         "max_attempts": runbook.max_attempts,
         "concurrency_limit": runbook.concurrency_limit,
         "quotas": runbook.quotas,
+        "archived": runbook.archived.as_ref().map(|a| json!({"at": a.at, "by": a.by})),
     })
 }
 
@@ -114,7 +115,9 @@ pub fn log_line(line: &LogLine) -> Value {
 
 pub fn attempt(attempt: &AttemptRecord) -> Value {
     json!({"attempt": attempt.attempt, "runner": attempt.runner, "started_at": attempt.started_at,
-           "finished_at": attempt.finished_at, "outcome": attempt.outcome})
+           "finished_at": attempt.finished_at, "outcome": attempt.outcome,
+           "stopped_at": attempt.stopped_at,
+           "log_dropped": {"lines": attempt.log_dropped.lines, "bytes": attempt.log_dropped.bytes}})
 }
 
 pub fn host_call(call: &HostCall) -> Value {

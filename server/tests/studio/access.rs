@@ -317,6 +317,17 @@ fn cases(h: &Harness) -> Vec<Case> {
             200,
             true,
         ),
+        // Archive, then restore, so the runbook ends as it began.
+        case(M::POST, &format!("{rb}/archive"), None, Operator, 200, true),
+        case(
+            M::GET,
+            "/api/v1/runbooks?archived=true",
+            None,
+            Viewer,
+            200,
+            false,
+        ),
+        case(M::POST, &format!("{rb}/restore"), None, Operator, 200, true),
     ]
 }
 

@@ -158,9 +158,21 @@ pub async fn executions_filter_and_page_by_cursor(h: Harness) {
 
 pub async fn execution_detail_has_attempts_events_logs_and_host_calls(mut h: Harness) {
     h.start_engine();
+    // The log quota keeps 3 of the 5 lines; the detail says what it dropped.
+    let (status, _) = h
+        .alpha(
+            Role::Operator,
+            Method::PUT,
+            "/api/v1/runbooks/checkout/quotas",
+            Some(
+                json!({"max_attempts": 3, "concurrency_limit": 4, "quotas": {"max_log_lines": 3}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let (status, run) = h
         .alpha(Role::Author, Method::POST, "/api/v1/runbooks/checkout/runs",
-               Some(json!({"environment": "dev", "payload": {"alert": "disk"}, "params": {"mode": "log_flood", "lines": 3}})))
+               Some(json!({"environment": "dev", "payload": {"alert": "disk"}, "params": {"mode": "log_flood", "lines": 5}})))
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{run}");
     let id = run["execution_id"].as_str().unwrap().to_owned();
@@ -197,6 +209,14 @@ pub async fn execution_detail_has_attempts_events_logs_and_host_calls(mut h: Har
     assert_eq!(detail["output"], "flooded");
     assert_eq!(detail["logs"].as_array().unwrap().len(), 3);
     assert_eq!(detail["attempts"][0]["outcome"], "succeeded");
+    assert_eq!(detail["attempts"][0]["log_dropped"]["lines"], 2, "{detail}");
+    assert!(
+        detail["attempts"][0]["log_dropped"]["bytes"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(detail["attempts"][0]["stopped_at"], Value::Null);
     assert_eq!(detail["events"][0]["payload"], json!({"alert": "disk"}));
     assert_eq!(detail["events"][0]["source"], "manual");
     let call = &detail["host_calls"][0];
@@ -454,5 +474,18 @@ pub async fn a_cancelled_execution_streams_its_last_lines_then_ends(mut h: Harne
         .collect();
     assert_eq!(messages, stored);
     assert!(stored.len() < 50, "stopped early: {stored:?}");
+    let (_, detail) = h
+        .alpha(
+            Role::Viewer,
+            Method::GET,
+            &format!("/api/v1/executions/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(detail["attempts"][0]["outcome"], "cancelled");
+    assert!(
+        detail["attempts"][0]["stopped_at"].as_i64().is_some(),
+        "the attempt says when its runner stopped it: {detail}"
+    );
     h.stop().await;
 }

@@ -1,10 +1,11 @@
 //! The Studio's management API through `app(state)`: access rules on every
 //! route, the runbook lifecycle (save → build → dev → test → prod, rollback),
-//! configuration resources, executions and their logs, malformed bodies and
-//! the OpenAPI document. Scenarios whose outcome depends on storage run on
-//! SQLite and PostgreSQL.
+//! configuration resources, executions and their logs, archiving, malformed
+//! bodies and the OpenAPI document. Scenarios whose outcome depends on
+//! storage run on SQLite and PostgreSQL.
 
 mod access;
+mod archive;
 mod configuration;
 mod executions;
 mod harness;
@@ -33,9 +34,11 @@ wolfe_testkit::on_both_backends!(
     tokens_and_teams_are_managed_by_admins,
     kv_events_and_audit_are_team_scoped,
     an_uploaded_component_becomes_a_version_that_runs,
+    an_archived_runbook_stops_running_and_restoring_brings_it_back,
 );
 
 use access::every_route_enforces_token_team_and_role;
+use archive::an_archived_runbook_stops_running_and_restoring_brings_it_back;
 use configuration::{
     grants_quotas_and_notifications_are_validated_and_audited, kv_events_and_audit_are_team_scoped,
     rules_are_compiled_tested_changed_and_deleted, secrets_are_write_only,

@@ -162,6 +162,7 @@ async fn claim_rows(
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // Archived runbooks' executions are never claimed (see `archive.rs`).
     // `running` counts each runbook's running executions once per claim
     // (from the status index), not once per queued row. Candidates are the
     // oldest queued rows of runbooks below their limit; `place` numbers
@@ -178,6 +179,7 @@ async fn claim_rows(
             FROM (SELECT e.id, e.runbook_id, e.queued_at FROM executions e \
               WHERE e.status = 'queued' AND e.environment = $4 \
               AND (e.not_before IS NULL OR e.not_before <= $3) \
+              AND e.runbook_id NOT IN (SELECT a.id FROM runbooks a WHERE a.archived_at IS NOT NULL) \
               AND e.runbook_id NOT IN (SELECT s.runbook_id FROM running s \
                 JOIN runbooks sr ON sr.id = s.runbook_id WHERE s.n >= sr.concurrency_limit) \
               ORDER BY e.queued_at, e.id LIMIT $6 {lock}) q) c \

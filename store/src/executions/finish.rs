@@ -93,10 +93,13 @@ async fn finish_one(
         return Ok(false);
     }
     sqlx::query(
-        "UPDATE attempts SET finished_at = $1, outcome = $2 WHERE execution_id = $3 AND attempt = $4",
+        "UPDATE attempts SET finished_at = $1, outcome = $2, log_dropped_lines = $3, \
+         log_dropped_bytes = $4 WHERE execution_id = $5 AND attempt = $6",
     )
     .bind(now)
     .bind(&finished.outcome)
+    .bind(finished.log_dropped.lines)
+    .bind(finished.log_dropped.bytes)
     .bind(&finished.id)
     .bind(finished.attempt)
     .execute(&mut **tx)

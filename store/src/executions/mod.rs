@@ -131,6 +131,15 @@ pub struct Finished {
     pub wall_time_us: i64,
     /// The attempt's log lines not written while it ran.
     pub logs: Vec<LogLine>,
+    /// What the log quota dropped of the whole attempt's log.
+    pub log_dropped: DroppedLog,
+}
+
+/// Log records past an attempt's `max_log_lines` / `max_log_bytes`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DroppedLog {
+    pub lines: i64,
+    pub bytes: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -186,8 +195,8 @@ pub(crate) fn execution_from(row: &AnyRow) -> Result<ExecutionRecord, StoreError
 }
 
 /// Queues one execution of the version deployed in `environment`. `None`
-/// when the runbook has no deployment there, or when this event and rule
-/// already have their execution.
+/// when the runbook has no deployment there or is archived, or when this
+/// event and rule already have their execution.
 pub(crate) async fn insert(
     tx: &mut Transaction<'_, Any>,
     environment: &str,
@@ -209,7 +218,7 @@ pub(crate) async fn insert(
          SELECT $1, r.id, r.team_id, $2, d.version_id, $3, $4, 'queued', 0, r.max_attempts, \
          $5, $6, $7, $8, $9 \
          FROM runbooks r JOIN deployments d ON d.runbook_id = r.id AND d.environment = $2 \
-         WHERE r.id = $10 \
+         WHERE r.id = $10 AND r.archived_at IS NULL \
          ON CONFLICT (trigger_event_id, rule_id) DO NOTHING",
     )
     .bind(&id)
