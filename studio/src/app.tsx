@@ -102,7 +102,7 @@ function Page({ route }: { route: Route }) {
   switch (section) {
     case undefined:
     case 'runbooks':
-      return id ? <RunbookPage name={id} tab={tab ?? 'editor'} /> : <RunbookList />;
+      return id ? <RunbookPage name={id} tab={tab ?? 'editor'} /> : <RunbookList query={route.query} />;
     case 'executions':
       return id ? <ExecutionPage id={id} /> : <ExecutionList query={route.query} />;
     case 'charts':

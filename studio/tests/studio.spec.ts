@@ -161,7 +161,9 @@ test('find the execution in the list and open its detail', async ({ page, login,
   await expect(page.getByLabel('event payload')).toContainText('payments');
   await expect(page.locator('[data-fact=fuel]')).not.toHaveText('—');
   await expect(page.locator('[data-fact=memory]')).toContainText('MiB');
-  await expect(page.getByRole('table', { name: 'attempts' })).toContainText('succeeded');
+  const attempts = page.getByRole('table', { name: 'attempts' });
+  await expect(attempts).toContainText('succeeded');
+  await expect(attempts).toContainText('complete'); // its log quota dropped nothing
   await screenshot(page, 'execution-detail');
 });
 
@@ -256,4 +258,36 @@ test('the audit log lists who changed what', async ({ page, login, deployed }) =
   await expect(log).toContainText('version.create');
   await screenshot(page, 'audit');
   expect(deployed).toBeTruthy();
+});
+
+test('an operator archives a runbook: it leaves the list, is read-only, and comes back restored', async ({
+  page,
+  login,
+  wolfe,
+}) => {
+  const name = 'retired-check';
+  await wolfe.api('POST', '/runbooks', { name, description: 'replaced by disk-check' });
+  await login();
+  await page.goto(`${wolfe.url}/#/runbooks/${name}/settings`);
+  await page.getByRole('button', { name: 'Archive…' }).click();
+  const ask = page.getByRole('alertdialog', { name: 'archive runbook' });
+  await expect(ask).toContainText('queued executions are cancelled');
+  await ask.getByRole('button', { name: 'Archive', exact: true }).click();
+  await expect(page.getByRole('status', { name: 'archived' })).toContainText(/Archived by \S*first-admin/);
+  await expect(page.getByText('Archived: 0 queued execution(s) cancelled.')).toBeVisible();
+  // Read-only until restored: the forms cannot be saved.
+  await expect(page.getByRole('form', { name: 'quotas' }).getByRole('button', { name: 'Save quotas' })).toBeDisabled();
+  await screenshot(page, 'archived-runbook');
+
+  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'Runbooks' }).click();
+  await expect(page.getByRole('table', { name: 'runbooks' })).toBeVisible();
+  await expect(page.locator(`tr[data-runbook="${name}"]`)).toHaveCount(0);
+  await page.getByRole('link', { name: 'Archived runbooks' }).click();
+  const row = page.getByRole('table', { name: 'archived runbooks' }).locator(`tr[data-runbook="${name}"]`);
+  await expect(row).toContainText('first-admin');
+  await row.getByRole('link', { name }).click();
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByText('Restored: its deployments and rules apply again.')).toBeVisible();
+  await expect(page.getByRole('status', { name: 'archived' })).toHaveCount(0);
+  expect((await wolfe.api('GET', `/runbooks/${name}`)).archived).toBeNull();
 });

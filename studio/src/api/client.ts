@@ -4,6 +4,7 @@
 import { readSse, type SseMessage } from './sse';
 import type {
   ApiErrorBody,
+  Archived,
   AuditEntry,
   DeploymentResult,
   Deployments,
@@ -101,10 +102,15 @@ export class Client {
   whoami = () => this.request<WhoAmI>('GET', '/whoami');
 
   // --- runbooks
-  runbooks = () => this.request<{ items: RunbookSummary[] }>('GET', '/runbooks').then((r) => r.items);
+  runbooks = (archived = false) =>
+    this.request<{ items: RunbookSummary[] }>('GET', '/runbooks', undefined, {
+      archived: archived ? 'true' : undefined,
+    }).then((r) => r.items);
   createRunbook = (name: string, description?: string) =>
     this.request<Runbook>('POST', '/runbooks', { name, description: description || undefined });
   runbook = (name: string) => this.request<RunbookDetail>('GET', `/runbooks/${seg(name)}`);
+  archive = (name: string) => this.request<Archived>('POST', `/runbooks/${seg(name)}/archive`);
+  restore = (name: string) => this.request<Runbook>('POST', `/runbooks/${seg(name)}/restore`);
   setDescription = (name: string, description: string) =>
     this.request<Runbook>('PATCH', `/runbooks/${seg(name)}`, { description });
 

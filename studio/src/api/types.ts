@@ -27,6 +27,16 @@ export interface Runbook {
   max_attempts: number;
   concurrency_limit: number;
   quotas: Record<string, unknown>;
+  /** Set while archived: nothing of it runs and it is read-only. */
+  archived: { at: number; by: string } | null;
+}
+
+export interface Archived {
+  runbook: Runbook;
+  /** Queued executions the archive cancelled. */
+  cancelled: number;
+  /** Executions still running; they finish. */
+  still_running: number;
 }
 
 export interface RunbookSummary extends Runbook {
@@ -208,6 +218,10 @@ export interface Attempt {
   started_at: number | null;
   finished_at: number | null;
   outcome: string | null;
+  /** When its runner stopped it after a cancel. */
+  stopped_at: number | null;
+  /** What the log quota dropped of this attempt's log. */
+  log_dropped: { lines: number; bytes: number };
 }
 
 export interface HostCall {

@@ -126,6 +126,14 @@ export function ExecutionPage({ id }: { id: string }) {
             <Json value={e.params} label="parameters" />
             <h2>Logs</h2>
             <LogView lines={liveLogs && !TERMINAL.has(e.status) ? liveLogs : e.logs} live={!TERMINAL.has(e.status)} />
+            {e.attempts
+              .filter((a) => a.log_dropped.lines > 0)
+              .map((a) => (
+                <p class="notice warn" role="status">
+                  Attempt {a.attempt}'s log is cut: its quota dropped {count(a.log_dropped.lines)} more line(s) (
+                  {bytes(a.log_dropped.bytes)}). Raise max_log_lines / max_log_bytes in the runbook's quotas to keep them.
+                </p>
+              ))}
             <h2>Events</h2>
             {e.events.length === 0 ? (
               <p class="muted">none</p>
@@ -148,6 +156,7 @@ export function ExecutionPage({ id }: { id: string }) {
                   <th>Runner</th>
                   <th>Started</th>
                   <th>Finished</th>
+                  <th>Log</th>
                 </tr>
               </thead>
               <tbody>
@@ -161,7 +170,15 @@ export function ExecutionPage({ id }: { id: string }) {
                       <code class="small">{a.runner}</code>
                     </td>
                     <td>{time(a.started_at)}</td>
-                    <td>{time(a.finished_at)}</td>
+                    <td>
+                      {time(a.finished_at)}
+                      {a.stopped_at != null && <div class="muted small">sandbox stopped {time(a.stopped_at)}</div>}
+                    </td>
+                    <td>
+                      {a.log_dropped.lines > 0
+                        ? `${count(a.log_dropped.lines)} line(s) dropped`
+                        : a.finished_at != null && 'complete'}
+                    </td>
                   </tr>
                 ))}
               </tbody>

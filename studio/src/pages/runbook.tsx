@@ -1,7 +1,11 @@
-// One runbook: its deployments at a glance and one tab per concern.
+// One runbook: its deployments at a glance and one tab per concern. An
+// archived runbook's tabs are read-only (a disabled fieldset).
 
+import { useState } from 'preact/hooks';
+import type { RunbookDetail } from '../api/client';
 import { EnvBadge, Show, useAsync, useSession } from '../components/ui';
 import { href } from '../lib/route';
+import { ArchiveButton, ArchivedBanner } from './runbook/archive';
 import { EditorTab } from './runbook/editor';
 import { RunTab } from './runbook/run';
 import { VersionsTab } from './runbook/versions';
@@ -19,6 +23,7 @@ const TABS: [string, string][] = [
 export function RunbookPage({ name, tab }: { name: string; tab: string }) {
   const { client } = useSession();
   const runbook = useAsync(() => client.runbook(name), [name, tab]);
+  const [note, setNote] = useState<string | null>(null);
   return (
     <section>
       <div class="heading">
@@ -41,7 +46,30 @@ export function RunbookPage({ name, tab }: { name: string; tab: string }) {
         <a class="button secondary" href={`${href('executions')}?runbook=${encodeURIComponent(name)}`}>
           Executions
         </a>
+        {runbook.data && (
+          <ArchiveButton
+            runbook={runbook.data}
+            onArchived={(text) => {
+              setNote(text);
+              runbook.reload();
+            }}
+          />
+        )}
       </div>
+      {runbook.data && (
+        <ArchivedBanner
+          runbook={runbook.data}
+          onRestored={() => {
+            setNote('Restored: its deployments and rules apply again.');
+            runbook.reload();
+          }}
+        />
+      )}
+      {note && (
+        <p class="notice ok" role="status">
+          {note}
+        </p>
+      )}
       {runbook.data?.description && <p class="muted">{runbook.data.description}</p>}
       <nav class="tabs" role="tablist" aria-label="runbook">
         {TABS.map(([key, label]) => (
@@ -51,22 +79,27 @@ export function RunbookPage({ name, tab }: { name: string; tab: string }) {
         ))}
       </nav>
       <Show value={runbook}>
-        {(detail) => {
-          const reload = runbook.reload;
-          switch (tab) {
-            case 'run':
-              return <RunTab runbook={detail} />;
-            case 'versions':
-              return <VersionsTab runbook={detail} onChange={reload} />;
-            case 'rules':
-              return <RulesTab runbook={detail} />;
-            case 'settings':
-              return <SettingsTab runbook={detail} />;
-            default:
-              return <EditorTab runbook={detail} onSaved={reload} />;
-          }
-        }}
+        {(detail) => (
+          <fieldset class="plain" disabled={detail.archived != null}>
+            <TabContent tab={tab} runbook={detail} reload={runbook.reload} />
+          </fieldset>
+        )}
       </Show>
     </section>
   );
+}
+
+function TabContent({ tab, runbook, reload }: { tab: string; runbook: RunbookDetail; reload: () => void }) {
+  switch (tab) {
+    case 'run':
+      return <RunTab runbook={runbook} />;
+    case 'versions':
+      return <VersionsTab runbook={runbook} onChange={reload} />;
+    case 'rules':
+      return <RulesTab runbook={runbook} />;
+    case 'settings':
+      return <SettingsTab runbook={runbook} />;
+    default:
+      return <EditorTab runbook={runbook} onSaved={reload} />;
+  }
 }

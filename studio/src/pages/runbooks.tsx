@@ -1,14 +1,19 @@
 // The runbook list: each environment's version and last outcome, a trend
-// of recent outcomes, and a form to create a runbook.
+// of recent outcomes, and a form to create a runbook; `?archived=true`
+// lists the archived runbooks instead.
 
 import { useState } from 'preact/hooks';
 import { Trend } from '../components/charts';
 import { EnvBadge, ErrorBox, Show, StatusBadge, useAsync, useCan, useSession } from '../components/ui';
-import { ago } from '../lib/format';
-import { href, navigate } from '../lib/route';
+import { ago, time } from '../lib/format';
+import { href, navigate, withQuery } from '../lib/route';
 import { trend } from '../lib/stats';
 
-export function RunbookList() {
+export function RunbookList({ query }: { query: URLSearchParams }) {
+  return query.get('archived') === 'true' ? <ArchivedList /> : <ActiveList />;
+}
+
+function ActiveList() {
   const { client } = useSession();
   const runbooks = useAsync(() => client.runbooks(), []);
   // The trend strip: the newest executions of the team, grouped here.
@@ -18,6 +23,7 @@ export function RunbookList() {
     <section>
       <div class="heading">
         <h1>Runbooks</h1>
+        <a href={withQuery(href('runbooks'), { archived: 'true' })}>Archived runbooks</a>
       </div>
       {canCreate && <NewRunbook />}
       <Show value={runbooks}>
@@ -56,6 +62,52 @@ export function RunbookList() {
                     <td>
                       <Trend outcomes={recent.data ? trend(recent.data.items, runbook.id, 20) : []} />
                     </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+function ArchivedList() {
+  const { client } = useSession();
+  const runbooks = useAsync(() => client.runbooks(true), []);
+  return (
+    <section>
+      <div class="heading">
+        <h1>
+          <a href={href('runbooks')} class="muted">
+            Runbooks
+          </a>{' '}
+          / archived
+        </h1>
+      </div>
+      <Show value={runbooks}>
+        {(items) =>
+          items.length === 0 ? (
+            <p class="muted">No archived runbooks.</p>
+          ) : (
+            <table class="list" aria-label="archived runbooks">
+              <thead>
+                <tr>
+                  <th>Runbook</th>
+                  <th>Archived</th>
+                  <th>By</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((runbook) => (
+                  <tr data-runbook={runbook.name}>
+                    <td>
+                      <a href={href('runbooks', runbook.name)}>{runbook.name}</a>
+                      {runbook.description && <div class="muted small">{runbook.description}</div>}
+                    </td>
+                    <td title={time(runbook.archived?.at)}>{ago(runbook.archived?.at)}</td>
+                    <td>{runbook.archived?.by}</td>
                   </tr>
                 ))}
               </tbody>
