@@ -16,6 +16,7 @@ pub mod rule_errors;
 pub mod rules;
 pub mod runbooks;
 pub mod secrets;
+pub mod success;
 pub mod teams;
 pub mod tokens;
 pub mod versions;
@@ -25,6 +26,8 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 use crate::AppState;
+use success::{NO_CONTENT, Success, accepted, created, ok};
+use views::{List, Page};
 
 /// One route: what the OpenAPI document says about it, and its handler.
 pub struct Route {
@@ -37,6 +40,8 @@ pub struct Route {
     pub role: Option<&'static str>,
     /// Name of the request body's schema in the document's components.
     pub body: Option<&'static str>,
+    /// What it answers when it succeeds.
+    pub success: Success,
     /// Query parameters.
     pub query: &'static [&'static str],
     pub handler: MethodRouter<AppState>,
@@ -50,6 +55,7 @@ fn route(
     summary: &'static str,
     role: Option<&'static str>,
     body: Option<&'static str>,
+    success: Success,
     query: &'static [&'static str],
     handler: MethodRouter<AppState>,
 ) -> Route {
@@ -60,6 +66,7 @@ fn route(
         summary,
         role,
         body,
+        success,
         query,
         handler,
     }
@@ -72,6 +79,18 @@ const AUTHOR_OR_OPERATOR: Option<&str> = Some("author (operator for the last env
 const OPERATOR: Option<&str> = Some("operator");
 const ADMIN: Option<&str> = Some("admin");
 const PAGE: &[&str] = &["cursor", "limit"];
+const EVENT_STREAM: Success = Success::Other {
+    content_type: "text/event-stream",
+    description: "Server-sent events: status, log (id <attempt>:<seq>), end",
+};
+const THIS_DOCUMENT: Success = Success::Other {
+    content_type: "application/json",
+    description: "This OpenAPI 3.1 document",
+};
+const OK_TEXT: Success = Success::Other {
+    content_type: "text/plain",
+    description: "The text `ok`",
+};
 
 /// Every route of the API.
 pub fn routes() -> Vec<Route> {
@@ -84,6 +103,7 @@ pub fn routes() -> Vec<Route> {
             "The token's team and role",
             VIEWER,
             None,
+            ok::<teams::WhoAmI>(),
             &[],
             get(teams::whoami),
         ),
@@ -94,6 +114,7 @@ pub fn routes() -> Vec<Route> {
             "The caller's team",
             VIEWER,
             None,
+            ok::<List<teams::Team>>(),
             &[],
             get(teams::list),
         ),
@@ -104,6 +125,7 @@ pub fn routes() -> Vec<Route> {
             "Create a team and its first admin token",
             ADMIN,
             Some("NewTeam"),
+            created::<teams::CreatedTeam>(),
             &[],
             post(teams::create),
         ),
@@ -114,6 +136,7 @@ pub fn routes() -> Vec<Route> {
             "One team (only the caller's)",
             VIEWER,
             None,
+            ok::<teams::Team>(),
             &[],
             get(teams::show),
         ),
@@ -124,6 +147,7 @@ pub fn routes() -> Vec<Route> {
             "The team's tokens (never their secrets)",
             ADMIN,
             None,
+            ok::<List<views::Token>>(),
             &[],
             get(tokens::list),
         ),
@@ -134,6 +158,7 @@ pub fn routes() -> Vec<Route> {
             "Create a token; its secret is shown once",
             ADMIN,
             Some("NewToken"),
+            created::<tokens::IssuedToken>(),
             &[],
             post(tokens::create),
         ),
@@ -144,6 +169,7 @@ pub fn routes() -> Vec<Route> {
             "Revoke a token",
             ADMIN,
             None,
+            NO_CONTENT,
             &[],
             delete(tokens::revoke),
         ),
@@ -154,6 +180,7 @@ pub fn routes() -> Vec<Route> {
             "Runbooks with each environment's version and last outcome",
             VIEWER,
             None,
+            ok::<List<runbooks::RunbookSummary>>(),
             &[],
             get(runbooks::list),
         ),
@@ -164,6 +191,7 @@ pub fn routes() -> Vec<Route> {
             "Create a runbook",
             AUTHOR,
             Some("NewRunbook"),
+            created::<views::Runbook>(),
             &[],
             post(runbooks::create),
         ),
@@ -174,6 +202,7 @@ pub fn routes() -> Vec<Route> {
             "One runbook with its deployments",
             VIEWER,
             None,
+            ok::<runbooks::RunbookDetail>(),
             &[],
             get(runbooks::show),
         ),
@@ -184,6 +213,7 @@ pub fn routes() -> Vec<Route> {
             "Change the description",
             AUTHOR,
             Some("RunbookPatch"),
+            ok::<views::Runbook>(),
             &[],
             patch(runbooks::update),
         ),
@@ -194,6 +224,7 @@ pub fn routes() -> Vec<Route> {
             "Attempts, concurrency and execution quotas",
             VIEWER,
             None,
+            ok::<quotas::QuotaSettings>(),
             &[],
             get(quotas::show),
         ),
@@ -204,6 +235,7 @@ pub fn routes() -> Vec<Route> {
             "Set attempts, concurrency and execution quotas",
             OPERATOR,
             Some("Quotas"),
+            ok::<quotas::QuotaSettings>(),
             &[],
             put(quotas::update),
         ),
@@ -214,6 +246,7 @@ pub fn routes() -> Vec<Route> {
             "Versions, newest first, with the environments running them",
             VIEWER,
             None,
+            ok::<List<views::Version>>(),
             &[],
             get(versions::list),
         ),
@@ -224,6 +257,7 @@ pub fn routes() -> Vec<Route> {
             "Save Python source: build it into a new version and deploy it to the first environment",
             AUTHOR,
             Some("SaveSource"),
+            created::<versions::SavedVersion>(),
             &[],
             post(versions::create),
         ),
@@ -234,6 +268,7 @@ pub fn routes() -> Vec<Route> {
             "Upload a component built elsewhere (`wolfe build`, e.g. Rust) as a new version and deploy it to the first environment",
             AUTHOR,
             Some("UploadComponent"),
+            created::<versions::SavedVersion>(),
             &[],
             post(components::upload),
         ),
@@ -244,6 +279,7 @@ pub fn routes() -> Vec<Route> {
             "One version with its source files and build log",
             VIEWER,
             None,
+            ok::<versions::VersionDetail>(),
             &[],
             get(versions::show),
         ),
@@ -254,6 +290,7 @@ pub fn routes() -> Vec<Route> {
             "What each environment runs, and the history of changes",
             VIEWER,
             None,
+            ok::<deployments::Deployments>(),
             &[],
             get(deployments::list),
         ),
@@ -264,6 +301,7 @@ pub fn routes() -> Vec<Route> {
             "Promote a version to the next environment (force: any order, operators only)",
             AUTHOR_OR_OPERATOR,
             Some("Promotion"),
+            ok::<deployments::DeploymentResult>(),
             &[],
             post(deployments::promote),
         ),
@@ -274,6 +312,7 @@ pub fn routes() -> Vec<Route> {
             "Point an environment back at a version it ran before",
             AUTHOR_OR_OPERATOR,
             Some("Rollback"),
+            ok::<deployments::DeploymentResult>(),
             &[],
             post(deployments::rollback),
         ),
@@ -284,6 +323,7 @@ pub fn routes() -> Vec<Route> {
             "The runbook's rules",
             VIEWER,
             None,
+            ok::<List<views::Rule>>(),
             &[],
             get(rules::list),
         ),
@@ -294,6 +334,7 @@ pub fn routes() -> Vec<Route> {
             "Create a rule (the spec is compiled first)",
             AUTHOR_OR_OPERATOR,
             Some("NewRule"),
+            created::<views::Rule>(),
             &[],
             post(rules::create),
         ),
@@ -304,6 +345,7 @@ pub fn routes() -> Vec<Route> {
             "Would this event match, and with which parameters?",
             VIEWER,
             Some("RuleTest"),
+            ok::<rules::RuleTestResult>(),
             &[],
             post(rules::test),
         ),
@@ -314,6 +356,7 @@ pub fn routes() -> Vec<Route> {
             "Rule firings whose parameters could not be mapped from the event (no execution), newest first",
             VIEWER,
             None,
+            ok::<Page<views::RuleError>>(),
             PAGE,
             get(rule_errors::list),
         ),
@@ -324,6 +367,7 @@ pub fn routes() -> Vec<Route> {
             "One rule",
             VIEWER,
             None,
+            ok::<views::Rule>(),
             &[],
             get(rules::show),
         ),
@@ -334,6 +378,7 @@ pub fn routes() -> Vec<Route> {
             "Change a rule's spec or enabled flag",
             AUTHOR_OR_OPERATOR,
             Some("RuleChange"),
+            ok::<views::Rule>(),
             &[],
             put(rules::update),
         ),
@@ -344,6 +389,7 @@ pub fn routes() -> Vec<Route> {
             "Delete a rule",
             AUTHOR_OR_OPERATOR,
             None,
+            NO_CONTENT,
             &[],
             delete(rules::delete),
         ),
@@ -354,6 +400,7 @@ pub fn routes() -> Vec<Route> {
             "The grant in one environment ({} grants nothing)",
             VIEWER,
             None,
+            ok::<grants::EnvironmentGrant>(),
             &[],
             get(grants::show),
         ),
@@ -364,6 +411,7 @@ pub fn routes() -> Vec<Route> {
             "Set the grant in one environment",
             OPERATOR,
             Some("Grant"),
+            ok::<grants::EnvironmentGrant>(),
             &[],
             put(grants::update),
         ),
@@ -374,6 +422,7 @@ pub fn routes() -> Vec<Route> {
             "Notify targets told when an execution does not succeed",
             VIEWER,
             None,
+            ok::<grants::EnvironmentTargets>(),
             &[],
             get(grants::show_notifications),
         ),
@@ -384,6 +433,7 @@ pub fn routes() -> Vec<Route> {
             "Set the failure notify targets",
             OPERATOR,
             Some("Targets"),
+            ok::<grants::EnvironmentTargets>(),
             &[],
             put(grants::update_notifications),
         ),
@@ -394,6 +444,7 @@ pub fn routes() -> Vec<Route> {
             "Run the deployed version by hand with a sample event (optionally dry-run)",
             AUTHOR_OR_OPERATOR,
             Some("Run"),
+            accepted::<crate::runs::RunStarted>(),
             &[],
             post(crate::runs::create_for_runbook),
         ),
@@ -404,6 +455,7 @@ pub fn routes() -> Vec<Route> {
             "Run a runbook named in the body by hand",
             AUTHOR_OR_OPERATOR,
             Some("RunRequest"),
+            accepted::<crate::runs::RunStarted>(),
             &[],
             post(crate::runs::create),
         ),
@@ -414,6 +466,7 @@ pub fn routes() -> Vec<Route> {
             "Names of the team's secrets (never values)",
             VIEWER,
             None,
+            ok::<List<secrets::SecretName>>(),
             &[],
             get(secrets::list),
         ),
@@ -424,6 +477,7 @@ pub fn routes() -> Vec<Route> {
             "Set a secret (write-only)",
             OPERATOR,
             Some("SecretValue"),
+            NO_CONTENT,
             &[],
             put(secrets::put),
         ),
@@ -434,6 +488,7 @@ pub fn routes() -> Vec<Route> {
             "Delete a secret",
             OPERATOR,
             None,
+            NO_CONTENT,
             &[],
             delete(secrets::delete),
         ),
@@ -444,6 +499,7 @@ pub fn routes() -> Vec<Route> {
             "Executions newest first, filtered, cursor-paged",
             VIEWER,
             None,
+            ok::<Page<views::Execution>>(),
             &[
                 "runbook",
                 "environment",
@@ -462,6 +518,7 @@ pub fn routes() -> Vec<Route> {
             "One execution with attempts, events, logs and host-call audit trail",
             VIEWER,
             None,
+            ok::<crate::executions::ExecutionDetail>(),
             &[],
             get(crate::executions::show),
         ),
@@ -472,6 +529,7 @@ pub fn routes() -> Vec<Route> {
             "Cancel a queued or running execution (optional {\"reason\"})",
             AUTHOR_OR_OPERATOR,
             Some("CancelRequest"),
+            ok::<crate::cancel::CancelledExecution>(),
             &[],
             post(crate::cancel::cancel),
         ),
@@ -482,6 +540,7 @@ pub fn routes() -> Vec<Route> {
             "Logs as server-sent events (status, log, end) while it runs",
             VIEWER,
             None,
+            EVENT_STREAM,
             &[],
             get(log_stream::stream),
         ),
@@ -492,6 +551,7 @@ pub fn routes() -> Vec<Route> {
             "Events that reached the team's runbooks, or rejected bodies (admins)",
             VIEWER,
             None,
+            ok::<Page<views::Event>>(),
             &["status", "cursor", "limit"],
             get(events::list),
         ),
@@ -502,6 +562,7 @@ pub fn routes() -> Vec<Route> {
             "Webhook sensor (authenticated per source, not by API token)",
             None,
             Some("WebhookBody"),
+            accepted::<crate::events::AcceptedEvents>(),
             &[],
             post(crate::events::receive),
         ),
@@ -512,6 +573,7 @@ pub fn routes() -> Vec<Route> {
             "Key-value entries of a runbook or of the team",
             VIEWER,
             None,
+            ok::<kv::KvEntries>(),
             &["runbook", "prefix", "limit"],
             get(kv::list),
         ),
@@ -522,6 +584,7 @@ pub fn routes() -> Vec<Route> {
             "The team's audit log, newest first",
             VIEWER,
             None,
+            ok::<Page<views::AuditEntry>>(),
             PAGE,
             get(audit::list),
         ),
@@ -532,6 +595,7 @@ pub fn routes() -> Vec<Route> {
             "This document",
             None,
             None,
+            THIS_DOCUMENT,
             &[],
             get(crate::openapi::serve),
         ),
@@ -542,6 +606,7 @@ pub fn routes() -> Vec<Route> {
             "Liveness",
             None,
             None,
+            OK_TEXT,
             &[],
             get(|| async { "ok" }),
         ),
