@@ -22,6 +22,8 @@ use wolfe_server::{AppState, app};
 use wolfe_store::{NewVersion, Role, SecretCipher, Store};
 use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
 
+use crate::contract;
+
 pub const ENVIRONMENTS: [&str; 3] = ["dev", "test", "prod"];
 
 pub struct Harness {
@@ -222,7 +224,8 @@ impl Harness {
     }
 
     /// Sends a request with `token` (none: no Authorization header) and
-    /// a JSON body (none: empty body).
+    /// a JSON body (none: empty body). A successful answer must be what
+    /// the OpenAPI document says (`contract.rs`).
     pub async fn call(
         &self,
         method: Method,
@@ -242,7 +245,7 @@ impl Harness {
         body: Vec<u8>,
     ) -> (StatusCode, Value) {
         let mut request = Request::builder()
-            .method(method)
+            .method(method.clone())
             .uri(uri)
             .header("content-type", "application/json");
         if let Some(token) = token {
@@ -255,17 +258,27 @@ impl Harness {
             .await
             .unwrap();
         let status = response.status();
-        // A live event stream does not end; its status is the answer.
-        let streaming = response
+        let content_type = response
             .headers()
             .get("content-type")
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
-        if streaming {
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        // A live event stream does not end; its status is the answer.
+        if content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("text/event-stream"))
+        {
+            if status.is_success() {
+                contract::check_success(&method, uri, status, content_type.as_deref(), None);
+            }
             return (status, Value::Null);
         }
         let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
             .await
             .unwrap();
+        if status.is_success() {
+            contract::check_success(&method, uri, status, content_type.as_deref(), Some(&bytes));
+        }
         let value = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, value)

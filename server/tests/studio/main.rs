@@ -1,11 +1,13 @@
 //! The Studio's management API through `app(state)`: access rules on every
 //! route, the runbook lifecycle (save → build → dev → test → prod, rollback),
 //! configuration resources, executions and their logs, malformed bodies and
-//! the OpenAPI document. Scenarios whose outcome depends on storage run on
-//! SQLite and PostgreSQL.
+//! the OpenAPI document. Every successful answer is checked against that
+//! document (`contract.rs`). Scenarios whose outcome depends on storage run
+//! on SQLite and PostgreSQL.
 
 mod access;
 mod configuration;
+mod contract;
 mod executions;
 mod harness;
 mod lifecycle;

@@ -1,5 +1,7 @@
 //! `GET /api/openapi.json` lists every route of the router with its
 //! parameters and success response, and every schema it refers to exists.
+//! (That answers match their schemas is checked on every call of the
+//! tests: `contract.rs`.)
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
