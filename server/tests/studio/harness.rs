@@ -1,6 +1,7 @@
 //! A Studio API over a real store: teams `alpha` and `beta`, a token of
 //! every role in each, and alpha's runbook `checkout` with two versions,
-//! a rule, a queued execution and a secret. Requests go through
+//! a rule, a queued execution and a secret; webhook source `hooks`
+//! (generic JSON into dev, dedupe key at `/id`). Requests go through
 //! `app(state)`; an engine runs only when a scenario starts one.
 
 use std::collections::HashMap;
@@ -13,9 +14,10 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 use tower::ServiceExt;
 use wolfe_engine::{Runtime, RuntimeConfig};
+use wolfe_ingest::{Auth, Format, SourceConfig};
 use wolfe_pipeline::engine::{EngineHandle, start_engine};
 use wolfe_pipeline::host::store_services;
-use wolfe_pipeline::intake::Intake;
+use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_pipeline::runner::RunnerConfig;
 use wolfe_server::builder::Builder;
 use wolfe_server::{AppState, app};
@@ -25,6 +27,9 @@ use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
 use crate::contract;
 
 pub const ENVIRONMENTS: [&str; 3] = ["dev", "test", "prod"];
+
+/// The bearer token of webhook source `hooks`.
+pub const HOOKS_TOKEN: &str = "hooks-secret";
 
 pub struct Harness {
     pub router: axum::Router,
@@ -177,6 +182,7 @@ impl Harness {
             .with_environments(ENVIRONMENTS.map(String::from).to_vec())
             .with_secrets(Some(cipher))
             .with_builder(builder)
+            .with_sources(HashMap::from([("hooks".to_owned(), hooks())]))
             .with_runtime(runtime());
         Self {
             router: app(state),
@@ -315,6 +321,21 @@ impl Harness {
             assert!(Instant::now() < deadline, "execution {id} never finished");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+}
+
+fn hooks() -> Source {
+    let mut config = SourceConfig::new(
+        "hooks",
+        Format::Generic,
+        Auth::Bearer {
+            token: HOOKS_TOKEN.into(),
+        },
+    );
+    config.id_path = Some("/id".into());
+    Source {
+        environment: "dev".into(),
+        config,
     }
 }
 
