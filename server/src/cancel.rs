@@ -6,8 +6,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use wolfe_store::Cancelled;
 
 use crate::auth::Caller;
@@ -20,12 +20,21 @@ struct CancelRequest {
     reason: Option<String>,
 }
 
+#[derive(Serialize, JsonSchema)]
+pub struct CancelledExecution {
+    pub id: String,
+    /// Always `cancelled`.
+    pub status: String,
+    /// queued | running
+    pub previous_status: String,
+}
+
 pub async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CancelledExecution>, ApiError> {
     let execution = state
         .store
         .team_execution(&caller.team.id, &id)
@@ -43,11 +52,11 @@ pub async fn cancel(
         .cancel_execution(&id, &caller.actor(), request.reason.as_deref())
         .await?
     {
-        Cancelled::Now { previous } => Ok(Json(json!({
-            "id": id,
-            "status": "cancelled",
-            "previous_status": previous.as_str(),
-        }))),
+        Cancelled::Now { previous } => Ok(Json(CancelledExecution {
+            id,
+            status: "cancelled".to_owned(),
+            previous_status: previous.as_str().to_owned(),
+        })),
         Cancelled::AlreadyEnded(status) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "already_finished",

@@ -4,7 +4,8 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 use wolfe_ingest::IngestError;
 use wolfe_pipeline::intake::IntakeError;
 use wolfe_store::Accepted;
@@ -16,7 +17,7 @@ pub async fn receive(
     Path(source_name): Path<String>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<AcceptedEvents>), ApiError> {
     let source = state
         .sources
         .get(&source_name)
@@ -54,21 +55,41 @@ pub async fn receive(
     }
 }
 
-fn accepted_body(accepted: &[Accepted]) -> Value {
-    let events: Vec<Value> = accepted
+/// The events a webhook body became, each committed with its executions.
+#[derive(Serialize, JsonSchema)]
+pub struct AcceptedEvents {
+    pub event_ids: Vec<String>,
+    pub events: Vec<AcceptedEvent>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct AcceptedEvent {
+    pub event_id: String,
+    /// Already received under its dedupe key: nothing was created again.
+    pub duplicate: bool,
+    /// The executions its rules queued.
+    pub executions: Vec<String>,
+}
+
+fn accepted_body(accepted: &[Accepted]) -> AcceptedEvents {
+    let events = accepted
         .iter()
         .map(|a| match a {
             Accepted::New {
                 event_id,
                 executions,
-            } => {
-                json!({"event_id": event_id, "duplicate": false, "executions": executions})
-            }
-            Accepted::Duplicate { event_id } => {
-                json!({"event_id": event_id, "duplicate": true, "executions": []})
-            }
+            } => AcceptedEvent {
+                event_id: event_id.clone(),
+                duplicate: false,
+                executions: executions.clone(),
+            },
+            Accepted::Duplicate { event_id } => AcceptedEvent {
+                event_id: event_id.clone(),
+                duplicate: true,
+                executions: Vec::new(),
+            },
         })
         .collect();
-    let event_ids: Vec<&str> = accepted.iter().map(Accepted::event_id).collect();
-    json!({"event_ids": event_ids, "events": events})
+    let event_ids = accepted.iter().map(|a| a.event_id().to_owned()).collect();
+    AcceptedEvents { event_ids, events }
 }

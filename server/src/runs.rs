@@ -5,7 +5,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::api::lookup;
@@ -47,11 +48,18 @@ fn empty_object() -> Value {
     json!({})
 }
 
+/// A queued execution: follow it at `/api/v1/executions/{execution_id}`.
+#[derive(Serialize, JsonSchema)]
+pub struct RunStarted {
+    pub execution_id: String,
+    pub dry_run: bool,
+}
+
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Body(request): Body<RunRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<RunStarted>), ApiError> {
     if let Some(team) = &request.team
         && team != &caller.team.name
     {
@@ -71,7 +79,7 @@ pub async fn create_for_runbook(
     caller: Caller,
     Path(name): Path<String>,
     Body(run): Body<Run>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<RunStarted>), ApiError> {
     start(&state, &caller, &name, run).await
 }
 
@@ -80,7 +88,7 @@ async fn start(
     caller: &Caller,
     name: &str,
     run: Run,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<RunStarted>), ApiError> {
     let runbook = lookup::runbook(state, caller, name).await?;
     state.environment_index(&run.environment)?;
     caller.require(state.role_to_change(&run.environment))?;
@@ -122,6 +130,9 @@ async fn start(
         .await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"execution_id": execution, "dry_run": run.dry_run})),
+        Json(RunStarted {
+            execution_id: execution,
+            dry_run: run.dry_run,
+        }),
     ))
 }

@@ -5,18 +5,29 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 use wolfe_store::Role;
 
 use crate::api::{lookup, views};
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
+/// What archiving did.
+#[derive(Serialize, JsonSchema)]
+pub struct ArchivedAnswer {
+    pub runbook: views::Runbook,
+    /// Queued executions it cancelled.
+    pub cancelled: u64,
+    /// Executions still running; they finish.
+    pub still_running: u64,
+}
+
 pub async fn archive(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ArchivedAnswer>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Operator)?;
     lookup::writable(&runbook)?;
@@ -35,18 +46,18 @@ pub async fn archive(
     // for an archived runbook meanwhile).
     state.intake.rules().invalidate().await;
     let runbook = lookup::runbook(&state, &caller, &name).await?;
-    Ok(Json(json!({
-        "runbook": views::runbook(&runbook),
-        "cancelled": summary.cancelled,
-        "still_running": summary.still_running,
-    })))
+    Ok(Json(ArchivedAnswer {
+        runbook: views::runbook(&runbook),
+        cancelled: summary.cancelled,
+        still_running: summary.still_running,
+    }))
 }
 
 pub async fn restore(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<views::Runbook>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Operator)?;
     if !state

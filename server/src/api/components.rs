@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use wolfe_store::Role;
 
 use crate::api::lookup;
-use crate::api::versions::{NewArtifact, save_version};
+use crate::api::versions::{NewArtifact, SavedVersion, save_version};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
@@ -54,7 +54,7 @@ pub async fn upload(
     caller: Caller,
     Path(name): Path<String>,
     Body(upload): Body<UploadComponent, MAX_UPLOAD_BODY_BYTES>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<SavedVersion>), ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Author)?;
     lookup::writable(&runbook)?;

@@ -5,8 +5,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use wolfe_store::{Role, Runbook};
 
 use crate::api::{lookup, views};
@@ -14,18 +14,25 @@ use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
 
+/// What each environment runs, and every change of it, newest first.
+#[derive(Serialize, JsonSchema)]
+pub struct Deployments {
+    pub items: Vec<views::Deployment>,
+    pub history: Vec<views::DeploymentChange>,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Deployments>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let deployments = state.store.deployments(&runbook.id).await?;
     let history = state.store.deployment_history(&runbook.id, None).await?;
-    Ok(Json(json!({
-        "items": deployments.iter().map(views::deployment).collect::<Vec<_>>(),
-        "history": history.iter().map(views::deployment_change).collect::<Vec<_>>(),
-    })))
+    Ok(Json(Deployments {
+        items: deployments.iter().map(views::deployment).collect(),
+        history: history.iter().map(views::deployment_change).collect(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -46,7 +53,7 @@ pub async fn promote(
     caller: Caller,
     Path(name): Path<String>,
     Body(promotion): Body<Promotion>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DeploymentResult>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let index = state.environment_index(&promotion.to)?;
     let needed = if promotion.force {
@@ -114,7 +121,7 @@ pub async fn rollback(
     caller: Caller,
     Path(name): Path<String>,
     Body(rollback): Body<Rollback>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DeploymentResult>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     state.environment_index(&rollback.environment)?;
     caller.require(state.role_to_change(&rollback.environment))?;
@@ -163,6 +170,21 @@ fn ran_versions(history: &[wolfe_store::DeploymentChange]) -> Vec<i64> {
     numbers
 }
 
+/// What a promotion or rollback did.
+#[derive(Serialize, JsonSchema)]
+pub struct DeploymentResult {
+    pub environment: String,
+    /// The version number it runs now.
+    pub version: i64,
+    pub version_id: String,
+    /// The version number it ran before, if any.
+    pub previous_version: Option<i64>,
+    /// False when it already ran that version.
+    pub changed: bool,
+    /// promote | rollback
+    pub action: String,
+}
+
 async fn change(
     state: &AppState,
     caller: &Caller,
@@ -170,7 +192,7 @@ async fn change(
     environment: &str,
     version: &wolfe_store::Version,
     action: &str,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DeploymentResult>, ApiError> {
     let before = state.store.deployment(&runbook.id, environment).await?;
     let changed = before.as_ref().is_none_or(|b| b.version_id != version.id);
     if changed {
@@ -185,12 +207,12 @@ async fn change(
             )
             .await?;
     }
-    Ok(Json(json!({
-        "environment": environment,
-        "version": version.number,
-        "version_id": version.id,
-        "previous_version": before.map(|b| b.version_number),
-        "changed": changed,
-        "action": action,
-    })))
+    Ok(Json(DeploymentResult {
+        environment: environment.to_owned(),
+        version: version.number,
+        version_id: version.id.clone(),
+        previous_version: before.map(|b| b.version_number),
+        changed,
+        action: action.to_owned(),
+    }))
 }

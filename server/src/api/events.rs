@@ -5,10 +5,9 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use serde_json::Value;
 use wolfe_store::{Cursor, Role};
 
-use crate::api::views;
+use crate::api::views::{self, Page};
 use crate::auth::Caller;
 use crate::body::{Query, cursor, next_cursor, page_limit};
 use crate::{ApiError, AppState};
@@ -26,7 +25,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(filters): Query<Filters>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<views::Event>>, ApiError> {
     let limit = page_limit(filters.limit)?;
     let after = cursor(filters.cursor.as_deref())?;
     let mut rows = match filters.status.as_deref().unwrap_or("accepted") {

@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use serde_json::Value;
 use wolfe_store::{Cursor, ExecutionQuery};
 
-use crate::api::{lookup, views};
+use crate::api::lookup;
+use crate::api::views::{self, Page};
 use crate::auth::Caller;
 use crate::body::{Query, cursor, next_cursor, page_limit};
 use crate::{ApiError, AppState};
@@ -32,7 +32,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(filters): Query<Filters>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<views::Execution>>, ApiError> {
     let limit = page_limit(filters.limit)?;
     let runbook_id = match &filters.runbook {
         Some(name) => Some(lookup::runbook(&state, &caller, name).await?.id),

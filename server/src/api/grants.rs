@@ -4,7 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wolfe_host_apis::Grant;
 use wolfe_store::Role;
@@ -14,18 +15,31 @@ use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
 
+#[derive(Serialize, JsonSchema)]
+pub struct EnvironmentGrant {
+    pub environment: String,
+    /// The `Grant` (`{}`: nothing granted).
+    pub grant: Value,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct EnvironmentTargets {
+    pub environment: String,
+    pub targets: Vec<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path((name, environment)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EnvironmentGrant>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     lookup::environment(&state, &environment)?;
     let grant = state.store.grant(&runbook.id, &environment).await?;
-    Ok(Json(json!({
-        "environment": environment,
-        "grant": grant.unwrap_or_else(|| json!({})),
-    })))
+    Ok(Json(EnvironmentGrant {
+        environment,
+        grant: grant.unwrap_or_else(|| json!({})),
+    }))
 }
 
 pub async fn update(
@@ -33,7 +47,7 @@ pub async fn update(
     caller: Caller,
     Path((name, environment)): Path<(String, String)>,
     Body(grant): Body<Value>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EnvironmentGrant>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     lookup::environment(&state, &environment)?;
     caller.require(Role::Operator)?;
@@ -46,25 +60,27 @@ pub async fn update(
         .store
         .set_grant(&runbook.id, &environment, &normalized, &caller.actor())
         .await?;
-    Ok(Json(
-        json!({"environment": environment, "grant": normalized}),
-    ))
+    Ok(Json(EnvironmentGrant {
+        environment,
+        grant: normalized,
+    }))
 }
 
 pub async fn show_notifications(
     State(state): State<AppState>,
     caller: Caller,
     Path((name, environment)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EnvironmentTargets>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     lookup::environment(&state, &environment)?;
     let targets = state
         .store
         .failure_notifications(&runbook.id, &environment)
         .await?;
-    Ok(Json(
-        json!({"environment": environment, "targets": targets}),
-    ))
+    Ok(Json(EnvironmentTargets {
+        environment,
+        targets,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -79,7 +95,7 @@ pub async fn update_notifications(
     caller: Caller,
     Path((name, environment)): Path<(String, String)>,
     Body(body): Body<Targets>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EnvironmentTargets>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     lookup::environment(&state, &environment)?;
     caller.require(Role::Operator)?;
@@ -99,7 +115,8 @@ pub async fn update_notifications(
         .store
         .set_failure_notifications(&runbook.id, &environment, &body.targets, &caller.actor())
         .await?;
-    Ok(Json(
-        json!({"environment": environment, "targets": body.targets}),
-    ))
+    Ok(Json(EnvironmentTargets {
+        environment,
+        targets: body.targets,
+    }))
 }

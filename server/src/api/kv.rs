@@ -4,8 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::api::lookup;
 use crate::auth::Caller;
@@ -22,12 +22,26 @@ pub struct Filters {
     limit: Option<i64>,
 }
 
+/// Entries of one namespace, in key order.
+#[derive(Serialize, JsonSchema)]
+pub struct KvEntries {
+    /// `runbook/<team>/<runbook>/<environment>` or `team/<team>/<environment>`
+    pub namespace: String,
+    pub items: Vec<KvEntry>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct KvEntry {
+    pub key: String,
+    pub value: String,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(environment): Path<String>,
     Query(filters): Query<Filters>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<KvEntries>, ApiError> {
     lookup::environment(&state, &environment)?;
     let limit = page_limit(filters.limit)?;
     let team = &caller.team.name;
@@ -42,9 +56,9 @@ pub async fn list(
         .store
         .kv_scan(&namespace, &filters.prefix, limit)
         .await?;
-    let items: Vec<Value> = entries
+    let items = entries
         .into_iter()
-        .map(|(key, value)| json!({"key": key, "value": value}))
+        .map(|(key, value)| KvEntry { key, value })
         .collect();
-    Ok(Json(json!({"namespace": namespace, "items": items})))
+    Ok(Json(KvEntries { namespace, items }))
 }

@@ -141,6 +141,7 @@ async fn poll(p: &mut Progress) {
     }
 }
 
-fn json_event(name: &str, data: &serde_json::Value) -> Event {
-    Event::default().event(name).data(data.to_string())
+fn json_event(name: &str, data: &impl serde::Serialize) -> Event {
+    let data = serde_json::to_string(data).expect("views serialize to JSON");
+    Event::default().event(name).data(data)
 }

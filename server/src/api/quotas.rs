@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wolfe_engine::Quotas;
 use wolfe_store::{Role, RunbookSettings};
@@ -17,20 +18,33 @@ use crate::{ApiError, AppState};
 const MAX_ATTEMPTS: i64 = 20;
 const MAX_CONCURRENCY: i64 = 1_000;
 
-fn quotas_body(max_attempts: i64, concurrency_limit: i64, quotas: &Value) -> Value {
-    // What the engine applies: the stored overrides over its defaults.
+#[derive(Serialize, JsonSchema)]
+pub struct QuotaSettings {
+    pub max_attempts: i64,
+    pub concurrency_limit: i64,
+    /// The overrides as set (the engine's `Quotas`, any subset).
+    pub quotas: Value,
+    /// What the engine applies: the overrides over its defaults.
+    pub effective: Option<Value>,
+}
+
+fn quotas_body(max_attempts: i64, concurrency_limit: i64, quotas: &Value) -> QuotaSettings {
     let effective = serde_json::from_value::<Quotas>(quotas.clone())
         .ok()
         .and_then(|q| serde_json::to_value(q).ok());
-    json!({"max_attempts": max_attempts, "concurrency_limit": concurrency_limit,
-           "quotas": quotas, "effective": effective})
+    QuotaSettings {
+        max_attempts,
+        concurrency_limit,
+        quotas: quotas.clone(),
+        effective,
+    }
 }
 
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<QuotaSettings>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     Ok(Json(quotas_body(
         runbook.max_attempts,
@@ -58,7 +72,7 @@ pub async fn update(
     caller: Caller,
     Path(name): Path<String>,
     Body(body): Body<QuotasBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<QuotaSettings>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Operator)?;
     lookup::writable(&runbook)?;

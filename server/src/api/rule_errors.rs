@@ -5,10 +5,10 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::Deserialize;
-use serde_json::Value;
 use wolfe_store::Cursor;
 
-use crate::api::{lookup, views};
+use crate::api::lookup;
+use crate::api::views::{self, Page};
 use crate::auth::Caller;
 use crate::body::{Query, cursor, next_cursor, page_limit};
 use crate::{ApiError, AppState};
@@ -25,7 +25,7 @@ pub async fn list(
     caller: Caller,
     Path(name): Path<String>,
     Query(filters): Query<Filters>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<views::RuleError>>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let limit = page_limit(filters.limit)?;
     let after = cursor(filters.cursor.as_deref())?;

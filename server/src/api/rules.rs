@@ -6,12 +6,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use wolfe_rules::{CompiledRule, EventView, RuleSpec};
 use wolfe_store::NewRule;
 
-use crate::api::{lookup, views};
+use crate::api::lookup;
+use crate::api::views::{self, List};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
@@ -35,12 +37,10 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<List<views::Rule>>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let rules = state.store.runbook_rules(&runbook.id).await?;
-    Ok(Json(
-        json!({"items": rules.iter().map(views::rule).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(views::list(rules.iter().map(views::rule).collect())))
 }
 
 #[derive(Deserialize)]
@@ -56,7 +56,7 @@ pub async fn create(
     caller: Caller,
     Path(name): Path<String>,
     Body(new): Body<NewRuleBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<views::Rule>), ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     state.environment_index(&new.environment)?;
     caller.require(state.role_to_change(&new.environment))?;
@@ -83,7 +83,7 @@ pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path((name, id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<views::Rule>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let rule = lookup::rule(&state, &runbook, &id).await?;
     Ok(Json(views::rule(&rule)))
@@ -103,7 +103,7 @@ pub async fn update(
     caller: Caller,
     Path((name, id)): Path<(String, String)>,
     Body(change): Body<RuleChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<views::Rule>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let mut rule = lookup::rule(&state, &runbook, &id).await?;
     caller.require(state.role_to_change(&rule.environment))?;
@@ -160,12 +160,37 @@ pub struct TestEvent {
     payload: Value,
 }
 
+/// Whether a test event would match, how each condition fared, and the
+/// parameters an execution would get.
+#[derive(Serialize, JsonSchema)]
+pub struct RuleTestResult {
+    /// The criteria held.
+    pub triggered: bool,
+    /// The rule would fire (its parameters mapped, or failed to).
+    pub matched: bool,
+    pub params: Option<serde_json::Map<String, Value>>,
+    pub correlation_key: Option<String>,
+    /// Why the parameters could not be mapped (nothing would run).
+    pub mapping_error: Option<String>,
+    pub conditions: Vec<RuleCondition>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct RuleCondition {
+    /// Where in the spec, e.g. `criteria.all[1]`.
+    pub location: String,
+    /// Nesting depth, for indentation.
+    pub depth: usize,
+    pub condition: String,
+    pub held: bool,
+}
+
 pub async fn test(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
     Body(test): Body<RuleTest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RuleTestResult>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let spec = match (test.spec, test.rule_id) {
         (Some(spec), None) => spec,
@@ -182,27 +207,32 @@ pub async fn test(
         payload: &test.event.payload,
     };
     let explanation = rule.explain(&view);
-    let conditions: Vec<Value> = explanation
+    let conditions = explanation
         .conditions
         .iter()
-        .map(|c| json!({"location": c.location, "depth": c.depth, "condition": c.description, "held": c.held}))
+        .map(|c| RuleCondition {
+            location: c.location.clone(),
+            depth: c.depth,
+            condition: c.description.clone(),
+            held: c.held,
+        })
         .collect();
-    let (matched, params, correlation_key, error) = match &explanation.result {
+    let (matched, params, correlation_key, mapping_error) = match &explanation.result {
         Ok(Some(m)) => (
             true,
-            Some(Value::Object(m.params.clone())),
+            Some(m.params.clone()),
             m.correlation.as_ref().map(|c| c.key.clone()),
             None,
         ),
         Ok(None) => (false, None, None, None),
         Err(e) => (true, None, None, Some(e.to_string())),
     };
-    Ok(Json(json!({
-        "triggered": explanation.triggered,
-        "matched": matched,
-        "params": params,
-        "correlation_key": correlation_key,
-        "mapping_error": error,
-        "conditions": conditions,
-    })))
+    Ok(Json(RuleTestResult {
+        triggered: explanation.triggered,
+        matched,
+        params,
+        correlation_key,
+        mapping_error,
+        conditions,
+    }))
 }

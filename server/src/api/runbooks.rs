@@ -1,20 +1,43 @@
 //! Runbooks of the caller's team: the list (with what each environment
 //! runs and how it last ended), creation, one runbook, and its description.
-//! Archiving is in `archive.rs`.
 
 use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use wolfe_store::{NewRunbook, Role, RunbookSettings};
 
-use crate::api::{lookup, views};
+use crate::api::lookup;
+use crate::api::views::{self, List};
 use crate::auth::Caller;
 use crate::body::{Body, Query};
 use crate::{ApiError, AppState};
+
+/// A runbook as listed: what each environment runs and how it last ended.
+#[derive(Serialize, JsonSchema)]
+pub struct RunbookSummary {
+    #[serde(flatten)]
+    pub runbook: views::Runbook,
+    pub environments: Vec<EnvironmentSummary>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct EnvironmentSummary {
+    pub environment: String,
+    /// The version number deployed there, if any.
+    pub version: Option<i64>,
+    pub last_execution: Option<LastExecution>,
+}
+
+#[derive(Serialize, JsonSchema, Clone)]
+pub struct LastExecution {
+    pub status: String,
+    pub queued_at: i64,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,38 +51,44 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(filters): Query<ListFilters>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<List<RunbookSummary>>, ApiError> {
     let runbooks = state
         .store
         .team_runbooks(&caller.team.id, filters.archived)
         .await?;
-    let mut last: HashMap<(String, String), Value> = HashMap::new();
+    let mut last: HashMap<(String, String), LastExecution> = HashMap::new();
     for outcome in state.store.last_outcomes(&caller.team.id).await? {
         last.insert(
             (outcome.runbook_id, outcome.environment),
-            json!({"status": outcome.status, "queued_at": outcome.queued_at}),
+            LastExecution {
+                status: outcome.status,
+                queued_at: outcome.queued_at,
+            },
         );
     }
     let mut items = Vec::with_capacity(runbooks.len());
     for runbook in &runbooks {
         let deployments = state.store.deployments(&runbook.id).await?;
-        let environments: Vec<Value> = state
+        let environments = state
             .environments
             .iter()
             .map(|environment| {
                 let deployed = deployments.iter().find(|d| &d.environment == environment);
-                json!({
-                    "environment": environment,
-                    "version": deployed.map(|d| d.version_number),
-                    "last_execution": last.get(&(runbook.id.clone(), environment.clone())),
-                })
+                EnvironmentSummary {
+                    environment: environment.clone(),
+                    version: deployed.map(|d| d.version_number),
+                    last_execution: last
+                        .get(&(runbook.id.clone(), environment.clone()))
+                        .cloned(),
+                }
             })
             .collect();
-        let mut item = views::runbook(runbook);
-        item["environments"] = environments.into();
-        items.push(item);
+        items.push(RunbookSummary {
+            runbook: views::runbook(runbook),
+            environments,
+        });
     }
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(views::list(items)))
 }
 
 #[derive(Deserialize)]
@@ -74,7 +103,7 @@ pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Body(new): Body<NewRunbookBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<views::Runbook>), ApiError> {
     caller.require(Role::Author)?;
     lookup::check_name("runbook", &new.name)?;
     let runbook = state
@@ -94,17 +123,28 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(views::runbook(&runbook))))
 }
 
+/// One runbook with what each environment runs, and the environments.
+#[derive(Serialize, JsonSchema)]
+pub struct RunbookDetail {
+    #[serde(flatten)]
+    pub runbook: views::Runbook,
+    pub deployments: Vec<views::Deployment>,
+    /// Every environment, in promotion order.
+    pub environments: Vec<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RunbookDetail>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let deployments = state.store.deployments(&runbook.id).await?;
-    let mut body = views::runbook(&runbook);
-    body["deployments"] = deployments.iter().map(views::deployment).collect();
-    body["environments"] = json!(state.environments.as_slice());
-    Ok(Json(body))
+    Ok(Json(RunbookDetail {
+        runbook: views::runbook(&runbook),
+        deployments: deployments.iter().map(views::deployment).collect(),
+        environments: state.environments.to_vec(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -120,7 +160,7 @@ pub async fn update(
     caller: Caller,
     Path(name): Path<String>,
     Body(patch): Body<RunbookPatch>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<views::Runbook>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Author)?;
     lookup::writable(&runbook)?;

@@ -5,24 +5,40 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use wolfe_store::Role;
 
 use crate::api::lookup;
+use crate::api::views::{self, List};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
 
 const MAX_SECRET_BYTES: usize = 64 << 10;
 
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+/// A secret as listed: never its value.
+#[derive(Serialize, JsonSchema)]
+pub struct SecretName {
+    pub environment: String,
+    pub name: String,
+    pub updated_at: i64,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<List<SecretName>>, ApiError> {
     let names = state.store.secret_names(&caller.team.id).await?;
-    let items: Vec<Value> = names
-        .iter()
-        .map(|s| json!({"environment": s.environment, "name": s.name, "updated_at": s.updated_at}))
+    let items = names
+        .into_iter()
+        .map(|s| SecretName {
+            environment: s.environment,
+            name: s.name,
+            updated_at: s.updated_at,
+        })
         .collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(views::list(items)))
 }
 
 #[derive(Deserialize)]

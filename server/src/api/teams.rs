@@ -4,26 +4,39 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use wolfe_store::Role;
 
-use crate::api::{lookup, views};
+use crate::api::lookup;
+use crate::api::tokens::IssuedToken;
+use crate::api::views::{self, List, RoleName};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
 
-pub async fn list(caller: Caller) -> Json<Value> {
-    Json(json!({"items": [{"id": caller.team.id, "name": caller.team.name}]}))
+#[derive(Serialize, JsonSchema)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
 }
 
-pub async fn show(caller: Caller, Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
+fn team(team: &wolfe_store::Team) -> Team {
+    Team {
+        id: team.id.clone(),
+        name: team.name.clone(),
+    }
+}
+
+pub async fn list(caller: Caller) -> Json<List<Team>> {
+    Json(views::list(vec![team(&caller.team)]))
+}
+
+pub async fn show(caller: Caller, Path(name): Path<String>) -> Result<Json<Team>, ApiError> {
     if name != caller.team.name {
         return Err(ApiError::not_found(format!("team {name:?}")));
     }
-    Ok(Json(
-        json!({"id": caller.team.id, "name": caller.team.name}),
-    ))
+    Ok(Json(team(&caller.team)))
 }
 
 #[derive(Deserialize)]
@@ -32,11 +45,19 @@ pub struct NewTeam {
     name: String,
 }
 
+/// A new team with its first admin token, whose secret is shown only here.
+#[derive(Serialize, JsonSchema)]
+pub struct CreatedTeam {
+    pub id: String,
+    pub name: String,
+    pub admin_token: IssuedToken,
+}
+
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Body(new): Body<NewTeam>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CreatedTeam>), ApiError> {
     caller.require(Role::Admin)?;
     lookup::check_name("team", &new.name)?;
     let actor = caller.actor();
@@ -47,19 +68,35 @@ pub async fn create(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "id": team.id,
-            "name": team.name,
-            "admin_token": {"token": views::token(&issued.record), "secret": issued.secret},
-        })),
+        Json(CreatedTeam {
+            id: team.id,
+            name: team.name,
+            admin_token: IssuedToken::from(issued),
+        }),
     ))
 }
 
 /// Who the token is: its team and role (the UI's login check).
-pub async fn whoami(caller: Caller) -> Json<Value> {
-    Json(json!({
-        "team": {"id": caller.team.id, "name": caller.team.name},
-        "token": {"id": caller.token_id, "name": caller.token_name},
-        "role": caller.role.as_str(),
-    }))
+#[derive(Serialize, JsonSchema)]
+pub struct WhoAmI {
+    pub team: Team,
+    pub token: TokenName,
+    pub role: RoleName,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct TokenName {
+    pub id: String,
+    pub name: String,
+}
+
+pub async fn whoami(caller: Caller) -> Json<WhoAmI> {
+    Json(WhoAmI {
+        team: team(&caller.team),
+        token: TokenName {
+            id: caller.token_id,
+            name: caller.token_name,
+        },
+        role: caller.role.into(),
+    })
 }

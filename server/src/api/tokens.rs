@@ -4,21 +4,39 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use wolfe_store::Role;
 
-use crate::api::{lookup, views};
+use crate::api::lookup;
+use crate::api::views::{self, List, Token};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
 
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<List<Token>>, ApiError> {
     caller.require(Role::Admin)?;
     let tokens = state.store.tokens(&caller.team.id).await?;
-    Ok(Json(
-        json!({"items": tokens.iter().map(views::token).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(views::list(tokens.iter().map(views::token).collect())))
+}
+
+/// A token just created, with the secret that is shown exactly once.
+#[derive(Serialize, JsonSchema)]
+pub struct IssuedToken {
+    pub token: Token,
+    pub secret: String,
+}
+
+impl From<wolfe_store::IssuedToken> for IssuedToken {
+    fn from(issued: wolfe_store::IssuedToken) -> Self {
+        Self {
+            token: views::token(&issued.record),
+            secret: issued.secret,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -32,7 +50,7 @@ pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Body(new): Body<NewToken>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<IssuedToken>), ApiError> {
     caller.require(Role::Admin)?;
     lookup::check_name("token", &new.name)?;
     let role = Role::parse(&new.role).ok_or_else(|| {
@@ -46,10 +64,7 @@ pub async fn create(
         .store
         .create_token(&caller.team.id, &new.name, role, &caller.actor())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"token": views::token(&issued.record), "secret": issued.secret})),
-    ))
+    Ok((StatusCode::CREATED, Json(issued.into())))
 }
 
 pub async fn revoke(

@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wolfe_host_apis::Grant;
 use wolfe_store::{NewVersion, Role};
 
-use crate::api::{lookup, views};
+use crate::api::lookup;
+use crate::api::views::{self, List};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::{ApiError, AppState};
@@ -21,15 +23,15 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<List<views::Version>>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let deployments = state.store.deployments(&runbook.id).await?;
     let versions = state.store.versions(&runbook.id).await?;
-    let items: Vec<Value> = versions
+    let items = versions
         .iter()
         .map(|v| views::version(v, &deployed_in(&deployments, &v.id)))
         .collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(views::list(items)))
 }
 
 fn deployed_in(deployments: &[wolfe_store::Deployment], version_id: &str) -> Vec<String> {
@@ -40,22 +42,33 @@ fn deployed_in(deployments: &[wolfe_store::Deployment], version_id: &str) -> Vec
         .collect()
 }
 
+/// A version with its source files and build log.
+#[derive(Serialize, JsonSchema)]
+pub struct VersionDetail {
+    #[serde(flatten)]
+    pub version: views::Version,
+    /// Relative path → content; none for a component uploaded without them.
+    pub files: Option<BTreeMap<String, String>>,
+    pub build_log: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path((name, number)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<VersionDetail>, ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     let number = parse_number(&number)?;
     let detail = lookup::version(&state, &runbook, number).await?;
     let deployments = state.store.deployments(&runbook.id).await?;
-    let mut body = views::version(
-        &detail.version,
-        &deployed_in(&deployments, &detail.version.id),
-    );
-    body["files"] = source_files(detail.source.as_deref());
-    body["build_log"] = detail.build_log.into();
-    Ok(Json(body))
+    Ok(Json(VersionDetail {
+        version: views::version(
+            &detail.version,
+            &deployed_in(&deployments, &detail.version.id),
+        ),
+        files: source_files(detail.source.as_deref()),
+        build_log: detail.build_log,
+    }))
 }
 
 /// A version number in a path: a positive integer, else not found.
@@ -68,11 +81,14 @@ pub fn parse_number(text: &str) -> Result<i64, ApiError> {
 
 /// Saved source is kept as `{"files": {path: text}}`; versions stored
 /// another way (built elsewhere) have none.
-fn source_files(source: Option<&str>) -> Value {
+fn source_files(source: Option<&str>) -> Option<BTreeMap<String, String>> {
+    #[derive(Deserialize)]
+    struct Source {
+        files: BTreeMap<String, String>,
+    }
     source
-        .and_then(|s| serde_json::from_str::<Value>(s).ok())
-        .and_then(|v| v.get("files").cloned())
-        .unwrap_or(Value::Null)
+        .and_then(|s| serde_json::from_str::<Source>(s).ok())
+        .map(|s| s.files)
 }
 
 #[derive(Deserialize)]
@@ -89,7 +105,7 @@ pub async fn create(
     caller: Caller,
     Path(name): Path<String>,
     Body(save): Body<SaveSource>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<SavedVersion>), ApiError> {
     let runbook = lookup::runbook(&state, &caller, &name).await?;
     caller.require(Role::Author)?;
     lookup::writable(&runbook)?;
@@ -128,15 +144,23 @@ pub struct NewArtifact {
     pub message: String,
 }
 
+/// A version just saved, with what its build printed.
+#[derive(Serialize, JsonSchema)]
+pub struct SavedVersion {
+    #[serde(flatten)]
+    pub version: views::Version,
+    pub build_log: String,
+}
+
 /// Stores `artifact` as the next version of `runbook` and deploys it to the
 /// first environment; it is compiled into this process's engine in the
-/// background. Returns the version's JSON.
+/// background.
 pub async fn save_version(
     state: &AppState,
     caller: &Caller,
     runbook: &wolfe_store::Runbook,
     artifact: NewArtifact,
-) -> Result<Value, ApiError> {
+) -> Result<SavedVersion, ApiError> {
     // `{}` (nothing declared) is stored as none, however it was declared.
     let capabilities = artifact
         .capabilities
@@ -169,7 +193,8 @@ pub async fn save_version(
         .store
         .set_deployment(&runbook.id, &environment, &version.id, "deploy", &actor)
         .await?;
-    let mut body = views::version(&version, std::slice::from_ref(&environment));
-    body["build_log"] = artifact.build_log.into();
-    Ok(body)
+    Ok(SavedVersion {
+        version: views::version(&version, std::slice::from_ref(&environment)),
+        build_log: artifact.build_log,
+    })
 }

@@ -1,6 +1,7 @@
 //! A Studio API over a real store: teams `alpha` and `beta`, a token of
 //! every role in each, and alpha's runbook `checkout` with two versions,
-//! a rule, a queued execution and a secret. Requests go through
+//! a rule, a queued execution and a secret; webhook source `hooks`
+//! (generic JSON into dev, dedupe key at `/id`). Requests go through
 //! `app(state)`; an engine runs only when a scenario starts one.
 
 use std::collections::HashMap;
@@ -13,16 +14,22 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 use tower::ServiceExt;
 use wolfe_engine::{Runtime, RuntimeConfig};
+use wolfe_ingest::{Auth, Format, SourceConfig};
 use wolfe_pipeline::engine::{EngineHandle, start_engine};
 use wolfe_pipeline::host::store_services;
-use wolfe_pipeline::intake::Intake;
+use wolfe_pipeline::intake::{Intake, Source};
 use wolfe_pipeline::runner::RunnerConfig;
 use wolfe_server::builder::Builder;
 use wolfe_server::{AppState, app};
 use wolfe_store::{NewVersion, Role, SecretCipher, Store};
 use wolfe_testkit::seed::{RunbookSeed, deployed_runbook, rule};
 
+use crate::contract;
+
 pub const ENVIRONMENTS: [&str; 3] = ["dev", "test", "prod"];
+
+/// The bearer token of webhook source `hooks`.
+pub const HOOKS_TOKEN: &str = "hooks-secret";
 
 pub struct Harness {
     pub router: axum::Router,
@@ -175,6 +182,7 @@ impl Harness {
             .with_environments(ENVIRONMENTS.map(String::from).to_vec())
             .with_secrets(Some(cipher))
             .with_builder(builder)
+            .with_sources(HashMap::from([("hooks".to_owned(), hooks())]))
             .with_runtime(runtime());
         Self {
             router: app(state),
@@ -222,7 +230,8 @@ impl Harness {
     }
 
     /// Sends a request with `token` (none: no Authorization header) and
-    /// a JSON body (none: empty body).
+    /// a JSON body (none: empty body). A successful answer must be what
+    /// the OpenAPI document says (`contract.rs`).
     pub async fn call(
         &self,
         method: Method,
@@ -242,7 +251,7 @@ impl Harness {
         body: Vec<u8>,
     ) -> (StatusCode, Value) {
         let mut request = Request::builder()
-            .method(method)
+            .method(method.clone())
             .uri(uri)
             .header("content-type", "application/json");
         if let Some(token) = token {
@@ -255,17 +264,27 @@ impl Harness {
             .await
             .unwrap();
         let status = response.status();
-        // A live event stream does not end; its status is the answer.
-        let streaming = response
+        let content_type = response
             .headers()
             .get("content-type")
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
-        if streaming {
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        // A live event stream does not end; its status is the answer.
+        if content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("text/event-stream"))
+        {
+            if status.is_success() {
+                contract::check_success(&method, uri, status, content_type.as_deref(), None);
+            }
             return (status, Value::Null);
         }
         let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
             .await
             .unwrap();
+        if status.is_success() {
+            contract::check_success(&method, uri, status, content_type.as_deref(), Some(&bytes));
+        }
         let value = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, value)
@@ -302,6 +321,21 @@ impl Harness {
             assert!(Instant::now() < deadline, "execution {id} never finished");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+}
+
+fn hooks() -> Source {
+    let mut config = SourceConfig::new(
+        "hooks",
+        Format::Generic,
+        Auth::Bearer {
+            token: HOOKS_TOKEN.into(),
+        },
+    );
+    config.id_path = Some("/id".into());
+    Source {
+        environment: "dev".into(),
+        config,
     }
 }
 

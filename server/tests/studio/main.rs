@@ -1,12 +1,14 @@
 //! The Studio's management API through `app(state)`: access rules on every
 //! route, the runbook lifecycle (save → build → dev → test → prod, rollback),
-//! configuration resources, executions and their logs, archiving, malformed
-//! bodies and the OpenAPI document. Scenarios whose outcome depends on
-//! storage run on SQLite and PostgreSQL.
+//! configuration resources, executions and their logs, webhooks, archiving,
+//! malformed bodies and the OpenAPI document. Every successful answer is checked
+//! against that document (`contract.rs`). Scenarios whose outcome depends
+//! on storage run on SQLite and PostgreSQL.
 
 mod access;
 mod archive;
 mod configuration;
+mod contract;
 mod executions;
 mod harness;
 mod lifecycle;
@@ -14,6 +16,7 @@ mod malformed;
 mod openapi;
 mod sources;
 mod uploads;
+mod webhooks;
 
 use harness::Harness;
 
@@ -35,6 +38,7 @@ wolfe_testkit::on_both_backends!(
     kv_events_and_audit_are_team_scoped,
     an_uploaded_component_becomes_a_version_that_runs,
     an_archived_runbook_stops_running_and_restoring_brings_it_back,
+    a_webhook_runs_the_rules_it_matches_once,
 );
 
 use access::every_route_enforces_token_team_and_role;
@@ -55,6 +59,7 @@ use lifecycle::{
     saving_source_builds_a_version_that_runs_then_promotes,
 };
 use uploads::an_uploaded_component_becomes_a_version_that_runs;
+use webhooks::a_webhook_runs_the_rules_it_matches_once;
 
 /// Storage-independent checks: SQLite only.
 mod sqlite_only {
