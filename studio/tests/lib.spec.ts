@@ -34,7 +34,7 @@ const execution = (over: Partial<Execution>): Execution => ({
   id: 'e',
   runbook_id: 'r1',
   environment: 'dev',
-  version_id: null,
+  version_id: 'v1',
   rule_id: null,
   status: 'succeeded',
   attempt: 1,

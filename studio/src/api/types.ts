@@ -186,7 +186,7 @@ export interface Execution {
   id: string;
   runbook_id: string;
   environment: string;
-  version_id: string | null;
+  version_id: string;
   rule_id: string | null;
   status: ExecutionStatus;
   attempt: number;
@@ -214,8 +214,8 @@ export interface LogLine {
 
 export interface Attempt {
   attempt: number;
-  runner: string | null;
-  started_at: number | null;
+  runner: string;
+  started_at: number;
   finished_at: number | null;
   outcome: string | null;
   /** When its runner stopped it after a cancel. */
@@ -230,7 +230,7 @@ export interface HostCall {
   at: number;
   interface: string;
   operation: string;
-  target: string | null;
+  target: string;
   outcome: string;
   error: string | null;
   side_effect: boolean;
@@ -248,6 +248,10 @@ export interface EventRecord {
   raw_body: string | null;
   error: string | null;
   received_at: number;
+  /** How many runbook emissions led to it (0: from outside). */
+  depth: number;
+  /** The execution that emitted it, if a runbook did. */
+  emitted_by: string | null;
 }
 
 export interface ExecutionDetail extends Execution {
@@ -279,7 +283,7 @@ export interface AuditEntry {
   at: number;
   actor: string;
   action: string;
-  target: string | null;
+  target: string;
   detail: unknown;
 }
 
