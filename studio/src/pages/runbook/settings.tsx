@@ -1,9 +1,10 @@
 // Quotas, grants and failure notifications, each a form validated here
 // before the API validates it again (operators only may save).
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Grant, QuotaSettings, RunbookDetail } from '../../api/client';
-import { ErrorBox, Show, useAsync, useCan, useSession } from '../../components/ui';
+import { useSaveForm } from '../../components/save-form';
+import { ErrorBox, Show, useCan, useSession } from '../../components/ui';
 import { list, validateGrant, validateQuotas, type GrantFields, type QuotaFields } from '../../lib/validate';
 
 function Saved({ error, saved }: { error: unknown; saved: boolean }) {
@@ -57,13 +58,8 @@ function fieldsOf(q: QuotaSettings): QuotaFields {
 function QuotasForm({ name }: { name: string }) {
   const { client } = useSession();
   const canEdit = useCan('operator');
-  const loaded = useAsync(() => client.quotas(name), [name]);
-  const [fields, setFields] = useState<QuotaFields | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (loaded.data) setFields(fieldsOf(loaded.data));
-  }, [loaded.data]);
+  const form = useSaveForm(() => client.quotas(name), fieldsOf, [name]);
+  const { loaded, fields } = form;
   const problems = fields ? validateQuotas(fields) : {};
   const input = (key: keyof QuotaFields, label: string, placeholder?: string) => (
     <label>
@@ -74,10 +70,7 @@ function QuotasForm({ name }: { name: string }) {
         placeholder={placeholder}
         disabled={!canEdit}
         aria-invalid={!!problems[key]}
-        onInput={(e) => {
-          setSaved(false);
-          setFields({ ...fields!, [key]: e.currentTarget.value });
-        }}
+        onInput={(e) => form.edit({ ...fields!, [key]: e.currentTarget.value })}
       />
       {problems[key] && <span class="hint bad">{problems[key]}</span>}
     </label>
@@ -90,27 +83,19 @@ function QuotasForm({ name }: { name: string }) {
           <form
             class="stack"
             aria-label="quotas"
-            onSubmit={async (e) => {
-              e.preventDefault();
-              setError(null);
+            onSubmit={form.save((fields) => {
               const quotas: Record<string, unknown> = {};
               if (fields.fuel.trim()) quotas.fuel = Number(fields.fuel);
               if (fields.memory_mib.trim()) quotas.memory_bytes = Number(fields.memory_mib) * (1 << 20);
               if (fields.timeout.trim()) quotas.timeout = fields.timeout.replace(/\s+/g, '');
               if (fields.max_output_bytes.trim()) quotas.max_output_bytes = Number(fields.max_output_bytes);
               if (fields.max_log_lines.trim()) quotas.max_log_lines = Number(fields.max_log_lines);
-              try {
-                await client.setQuotas(name, {
-                  max_attempts: Number(fields.max_attempts),
-                  concurrency_limit: Number(fields.concurrency_limit),
-                  quotas,
-                });
-                setSaved(true);
-                loaded.reload();
-              } catch (err) {
-                setError(err);
-              }
-            }}
+              return client.setQuotas(name, {
+                max_attempts: Number(fields.max_attempts),
+                concurrency_limit: Number(fields.concurrency_limit),
+                quotas,
+              });
+            })}
           >
             <h2>Quotas</h2>
             <p class="muted small">Empty limits take the engine's defaults (shown as placeholders).</p>
@@ -128,7 +113,7 @@ function QuotasForm({ name }: { name: string }) {
                 <button type="submit" disabled={Object.keys(problems).length > 0}>
                   Save quotas
                 </button>
-                <Saved error={error} saved={saved} />
+                <Saved error={form.error} saved={form.saved} />
               </div>
             ) : (
               <p class="muted small">Operators set quotas.</p>
@@ -158,16 +143,8 @@ function grantFields(g: Grant): GrantFields {
 function GrantForm({ name, environment }: { name: string; environment: string }) {
   const { client } = useSession();
   const canEdit = useCan('operator');
-  const loaded = useAsync(() => client.grant(name, environment), [name, environment]);
-  const [fields, setFields] = useState<GrantFields | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (loaded.data) setFields(grantFields(loaded.data));
-  }, [loaded.data]);
-  // "Saved." stays through the reload that follows a save; it goes when the
-  // form shows another environment (or the user edits a field).
-  useEffect(() => setSaved(false), [name, environment]);
+  const form = useSaveForm(() => client.grant(name, environment), grantFields, [name, environment]);
+  const { loaded, fields } = form;
   const problems = fields ? validateGrant(fields) : {};
   const area = (key: keyof GrantFields, label: string, hint: string) => (
     <label>
@@ -179,10 +156,7 @@ function GrantForm({ name, environment }: { name: string; environment: string })
         value={fields![key]}
         disabled={!canEdit}
         aria-invalid={!!problems[key]}
-        onInput={(e) => {
-          setSaved(false);
-          setFields({ ...fields!, [key]: e.currentTarget.value });
-        }}
+        onInput={(e) => form.edit({ ...fields!, [key]: e.currentTarget.value })}
       />
       {problems[key] && <span class="hint bad">{problems[key]}</span>}
     </label>
@@ -194,9 +168,7 @@ function GrantForm({ name, environment }: { name: string; environment: string })
           <form
             class="stack"
             aria-label="grant"
-            onSubmit={async (e) => {
-              e.preventDefault();
-              setError(null);
+            onSubmit={form.save((fields) => {
               const grant: Grant = {};
               if (fields.kv) grant.kv = fields.kv;
               for (const key of ['http', 'secrets', 'metrics', 'discovery', 'notify', 'events'] as const) {
@@ -206,14 +178,8 @@ function GrantForm({ name, environment }: { name: string; environment: string })
               const applications = list(fields.applications);
               const actions = list(fields.actions);
               if (applications.length || actions.length) grant.instances = { applications, actions };
-              try {
-                await client.setGrant(name, environment, grant);
-                setSaved(true);
-                loaded.reload();
-              } catch (err) {
-                setError(err);
-              }
-            }}
+              return client.setGrant(name, environment, grant);
+            })}
           >
             <h2>Grant in {environment}</h2>
             <p class="muted small">Deny by default: an empty grant allows logging only. One entry per line.</p>
@@ -224,7 +190,7 @@ function GrantForm({ name, environment }: { name: string; environment: string })
                   name="grant-kv"
                   value={fields.kv}
                   disabled={!canEdit}
-                  onChange={(e) => setFields({ ...fields, kv: e.currentTarget.value as GrantFields['kv'] })}
+                  onChange={(e) => form.edit({ ...fields, kv: e.currentTarget.value as GrantFields['kv'] })}
                 >
                   <option value="">none</option>
                   <option value="runbook">its own keys</option>
@@ -245,7 +211,7 @@ function GrantForm({ name, environment }: { name: string; environment: string })
                 <button type="submit" disabled={Object.keys(problems).length > 0}>
                   Save grant
                 </button>
-                <Saved error={error} saved={saved} />
+                <Saved error={form.error} saved={form.saved} />
               </div>
             ) : (
               <p class="muted small">Operators set grants.</p>
@@ -260,14 +226,12 @@ function GrantForm({ name, environment }: { name: string; environment: string })
 function NotificationsForm({ name, environment }: { name: string; environment: string }) {
   const { client } = useSession();
   const canEdit = useCan('operator');
-  const loaded = useAsync(() => client.failureTargets(name, environment), [name, environment]);
-  const [text, setText] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (loaded.data) setText(loaded.data.join('\n'));
-  }, [loaded.data]);
-  useEffect(() => setSaved(false), [name, environment]);
+  const form = useSaveForm(
+    () => client.failureTargets(name, environment),
+    (targets) => targets.join('\n'),
+    [name, environment],
+  );
+  const { loaded, fields: text } = form;
   const targets = list(text ?? '');
   const problem = targets.find((t) => t.length > 128) ? 'a target name has at most 128 characters' : null;
   return (
@@ -277,17 +241,7 @@ function NotificationsForm({ name, environment }: { name: string; environment: s
           <form
             class="stack"
             aria-label="failure notifications"
-            onSubmit={async (e) => {
-              e.preventDefault();
-              setError(null);
-              try {
-                await client.setFailureTargets(name, environment, targets);
-                setSaved(true);
-                loaded.reload();
-              } catch (err) {
-                setError(err);
-              }
-            }}
+            onSubmit={form.save(() => client.setFailureTargets(name, environment, targets))}
           >
             <h2>Failure notifications in {environment}</h2>
             <label>
@@ -298,10 +252,7 @@ function NotificationsForm({ name, environment }: { name: string; environment: s
                 value={text}
                 disabled={!canEdit}
                 aria-invalid={!!problem}
-                onInput={(e) => {
-                  setSaved(false);
-                  setText(e.currentTarget.value);
-                }}
+                onInput={(e) => form.edit(e.currentTarget.value)}
               />
               {problem && <span class="hint bad">{problem}</span>}
             </label>
@@ -310,7 +261,7 @@ function NotificationsForm({ name, environment }: { name: string; environment: s
                 <button type="submit" disabled={!!problem}>
                   Save notifications
                 </button>
-                <Saved error={error} saved={saved} />
+                <Saved error={form.error} saved={form.saved} />
               </div>
             )}
           </form>
