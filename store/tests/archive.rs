@@ -6,28 +6,12 @@
 
 mod common;
 
-use common::{event, finished, planned, seed};
+use common::{Db, event, finished, planned, seed};
 use serde_json::json;
-use wolfe_store::{Accepted, ArchiveSummary, ExecutionStatus, NewRule, Store};
-
-struct Db {
-    store: Store,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn open(url: Option<String>) -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("wolfe.db").display()));
-    Db {
-        store: Store::open(&url).await.unwrap(),
-        url,
-        _dir: dir,
-    }
-}
+use wolfe_store::{Accepted, ArchiveSummary, ExecutionStatus, NewRule};
 
 wolfe_testkit::on_both_backends!(
-    super::open;
+    super::common::open;
     an_archived_runbook_runs_nothing_until_it_is_restored,
     work_queued_as_the_archive_commits_is_cancelled_not_run,
 );

@@ -3,25 +3,14 @@
 //! take-over of expired keys and of claims a dead attempt left, and only
 //! the claiming attempt may finish or release.
 
+mod common;
+
+use common::Db;
 use serde_json::json;
-use wolfe_store::{EffectKeyClaim, EffectKeyScope, EffectKeyState, Store};
-
-struct Db {
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-async fn open(url: Option<String>) -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("wolfe.db").display()));
-    Db {
-        store: Store::open(&url).await.unwrap(),
-        _dir: dir,
-    }
-}
+use wolfe_store::{EffectKeyClaim, EffectKeyScope, EffectKeyState};
 
 wolfe_testkit::on_both_backends!(
-    super::open;
+    super::common::open;
     the_first_claim_wins_and_a_done_key_is_replayed,
     racing_claims_have_exactly_one_winner,
     a_released_key_is_free_again,

@@ -9,6 +9,24 @@ use wolfe_store::{
     now_ms,
 };
 
+/// A store on a fresh database: SQLite in a temporary directory, or the
+/// PostgreSQL database `url` names.
+pub struct Db {
+    pub store: Store,
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn open(url: Option<String>) -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("wolfe.db").display()));
+    Db {
+        store: Store::open(&url).await.unwrap(),
+        url,
+        _dir: dir,
+    }
+}
+
 pub struct Seeded {
     pub runbook_id: String,
     pub version_id: String,

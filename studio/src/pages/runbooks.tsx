@@ -3,6 +3,7 @@
 // lists the archived runbooks instead.
 
 import { useState } from 'preact/hooks';
+import type { Runbook } from '../api/client';
 import { Trend } from '../components/charts';
 import { EnvBadge, ErrorBox, Show, StatusBadge, useAsync, useCan, useSession } from '../components/ui';
 import { ago, time } from '../lib/format';
@@ -44,10 +45,7 @@ function ActiveList() {
               <tbody>
                 {items.map((runbook) => (
                   <tr data-runbook={runbook.name}>
-                    <td>
-                      <a href={href('runbooks', runbook.name)}>{runbook.name}</a>
-                      {runbook.description && <div class="muted small">{runbook.description}</div>}
-                    </td>
+                    <NameCell runbook={runbook} />
                     {runbook.environments.map((e) => (
                       <td data-environment={e.environment}>
                         {e.version != null ? <EnvBadge environment={e.environment} version={e.version} /> : <span class="muted">not deployed</span>}{' '}
@@ -102,10 +100,7 @@ function ArchivedList() {
               <tbody>
                 {items.map((runbook) => (
                   <tr data-runbook={runbook.name}>
-                    <td>
-                      <a href={href('runbooks', runbook.name)}>{runbook.name}</a>
-                      {runbook.description && <div class="muted small">{runbook.description}</div>}
-                    </td>
+                    <NameCell runbook={runbook} />
                     <td title={time(runbook.archived?.at)}>{ago(runbook.archived?.at)}</td>
                     <td>{runbook.archived?.by}</td>
                   </tr>
@@ -116,6 +111,15 @@ function ArchivedList() {
         }
       </Show>
     </section>
+  );
+}
+
+function NameCell({ runbook }: { runbook: Runbook }) {
+  return (
+    <td>
+      <a href={href('runbooks', runbook.name)}>{runbook.name}</a>
+      {runbook.description && <div class="muted small">{runbook.description}</div>}
+    </td>
   );
 }
 
