@@ -156,19 +156,44 @@ async fn claim_rows(
     now: i64,
     max: usize,
 ) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = sqlx::query(&claim_sql(backend))
+        .bind(runner)
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(environment)
+        .bind(max as i64)
+        .bind(max as i64 * CANDIDATE_FACTOR)
+        .fetch_all(&mut **tx)
+        .await?;
+    // RETURNING follows no particular order on PostgreSQL: oldest first.
+    let mut claimed: Vec<(i64, String, i64)> = rows
+        .iter()
+        .map(|row| (row.get("queued_at"), row.get("id"), row.get("attempt")))
+        .collect();
+    claimed.sort();
+    Ok(claimed
+        .into_iter()
+        .map(|(_, id, attempt)| (id, attempt))
+        .collect())
+}
+
+/// The claim statement. Binds: $1 runner, $2 lease end, $3 now,
+/// $4 environment, $5 batch size, $6 candidates looked at.
+fn claim_sql(backend: Backend) -> String {
     // PostgreSQL: skip rows another transaction holds (a cancel, a sweep)
     // instead of waiting for them. SQLite has one writer; no clause needed.
     let lock = match backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
-    // Archived runbooks' executions are never claimed (see `archive.rs`).
-    // `running` counts each runbook's running executions once per claim
-    // (from the status index), not once per queued row. Candidates are the
-    // oldest queued rows of runbooks below their limit; `place` numbers
-    // each runbook's candidates, so the batch takes a runbook only up to
-    // its limit.
-    let sql = format!(
+    // Candidates come from `executions_queued` (queued rows only), so a
+    // claim never walks finished history. Archived runbooks' executions
+    // are never claimed (see `archive.rs`). `running` counts each
+    // runbook's running executions once per claim (from the status index),
+    // not once per queued row. Candidates are the oldest queued rows of
+    // runbooks below their limit; `place` numbers each runbook's
+    // candidates, so the batch takes a runbook only up to its limit.
+    format!(
         "WITH running AS (SELECT x.runbook_id, COUNT(*) AS n FROM executions x \
            WHERE x.status = 'running' AND x.environment = $4 GROUP BY x.runbook_id) \
          UPDATE executions SET status = 'running', attempt = attempt + 1, \
@@ -188,26 +213,7 @@ async fn claim_rows(
            WHERE c.place + COALESCE(rn.n, 0) <= r.concurrency_limit \
            ORDER BY c.queued_at, c.id LIMIT $5) \
          RETURNING id, attempt, queued_at"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(runner)
-        .bind(now + lease_ms)
-        .bind(now)
-        .bind(environment)
-        .bind(max as i64)
-        .bind(max as i64 * CANDIDATE_FACTOR)
-        .fetch_all(&mut **tx)
-        .await?;
-    // RETURNING follows no particular order on PostgreSQL: oldest first.
-    let mut claimed: Vec<(i64, String, i64)> = rows
-        .iter()
-        .map(|row| (row.get("queued_at"), row.get("id"), row.get("attempt")))
-        .collect();
-    claimed.sort();
-    Ok(claimed
-        .into_iter()
-        .map(|(_, id, attempt)| (id, attempt))
-        .collect())
+    )
 }
 
 /// One `attempts` row per claimed execution, in one statement.
@@ -259,4 +265,41 @@ fn claimed_from(
             .transpose()?
             .unwrap_or_default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On SQLite the claim's candidates must come from the index of queued
+    /// executions: through `executions_by_environment` it walked the whole
+    /// history of the environment on every claim.
+    #[tokio::test]
+    async fn the_claim_reads_only_queued_executions() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("wolfe.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let plan = sqlx::query(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            claim_sql(Backend::Sqlite)
+        ))
+        .bind("runner")
+        .bind(1_i64)
+        .bind(0_i64)
+        .bind("dev")
+        .bind(8_i64)
+        .bind(32_i64)
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+        let steps: Vec<String> = plan.iter().map(|row| row.get("detail")).collect();
+        let candidates = steps
+            .iter()
+            .find(|step| step.contains(" e ") || step.ends_with(" e"))
+            .unwrap_or_else(|| panic!("no step reads the candidates: {steps:?}"));
+        assert!(
+            candidates.contains("USING INDEX executions_queued"),
+            "{candidates} ({steps:?})"
+        );
+    }
 }
