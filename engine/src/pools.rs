@@ -2,14 +2,16 @@
 //! memory forever.
 //!
 //! wasmtime's pooling allocator has one `linear_memory_keep_resident` for all
-//! its slots. Keeping CPython's 12.6 MB heap image resident in a slot makes
-//! the next execution in it about twice as fast (no page faults), but every
-//! slot that ever ran Python then holds ~14 MB until the process exits: a
-//! burst of 64 executions left 925 MB behind. So the runtime keeps two
-//! engines, each with its own pool:
+//! its slots. Keeping the pages an execution touched resident in a slot
+//! makes the next execution in it about twice as fast (no page faults), but
+//! every slot that ever ran a runbook then holds its working set until the
+//! process exits (before warm slots were reset by page scan, a burst of 64
+//! Python executions left 925 MB behind; the written pages alone are still
+//! ~1.3 MB per slot for CPython, more for bigger runbooks). So the runtime
+//! keeps two engines, each with its own pool:
 //!
-//! - **warm**: `warm_slots` slots that keep `keep_resident_bytes` resident
-//!   between executions. Executions take these first, so steady load (about
+//! - **warm**: `warm_slots` slots that keep up to `keep_resident_bytes`
+//!   resident between executions. Executions take these first, so steady load (about
 //!   one execution per core) never leaves them.
 //! - **cold**: the remaining slots, which hand all their memory back to the
 //!   kernel when an execution ends (`keep_resident` 0). Only executions
