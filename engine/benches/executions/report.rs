@@ -111,7 +111,7 @@ impl Report {
             (pss(&memory.all_in_flight) - pss(&memory.idle)) / IN_FLIGHT as f64,
         );
         println!(
-            "  - VmHWM {:.0} MB. Pools: {} warm slots keeping {} MiB resident, {} cold ones keeping nothing; after the burst wasmtime counts {:.1} MB resident in idle slots.",
+            "  - VmHWM {:.0} MB. Pools: {} warm slots keeping up to {} MiB resident, {} cold ones keeping nothing; after the burst wasmtime counts {:.1} MB resident in idle slots.",
             mb(memory.hwm_kib),
             self.config
                 .warm_slots
