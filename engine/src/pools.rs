@@ -11,8 +11,8 @@
 //! keeps two engines, each with its own pool:
 //!
 //! - **warm**: `warm_slots` slots that keep up to `keep_resident_bytes`
-//!   resident between executions. Executions take these first, so steady load (about
-//!   one execution per core) never leaves them.
+//!   resident between executions. Executions take these first, so steady
+//!   load (about one execution per core) never leaves them.
 //! - **cold**: the remaining slots, which hand all their memory back to the
 //!   kernel when an execution ends (`keep_resident` 0). Only executions
 //!   beyond `warm_slots` at once land here; they instantiate slower, and

@@ -72,7 +72,7 @@ pub fn wasmtime_config(config: &RuntimeConfig, slots: u32, policy: SlotPolicy) -
         // through PAGEMAP_SCAN; elsewhere the whole kept prefix is copied
         // back). CPython writes ~1.3 MB of its 12.6 MB heap image per
         // execution: copying those back instead of the whole image took a
-        // Python execution from 1.79 to 1.04 ms of CPU. It needs the patched
+        // Python execution from 1.79 to 1.06 ms of CPU. It needs the patched
         // wasmtime in vendor/: with wasmtime's 32-region limit the scan
         // stopped early and the pages after it faulted in again every time.
         pool.pagemap_scan(Enabled::Auto);
