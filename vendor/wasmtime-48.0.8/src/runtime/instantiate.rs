@@ -25,6 +25,22 @@ pub struct CompiledModule {
     index: Arc<CompiledFunctionsTable>,
     /// Sorted list, by function index, of names we have for this module.
     func_names: Vec<FunctionName>,
+    /// WOLFE PATCH (see vendor/README.md): the text offsets a `VMFuncRef` of
+    /// each defined function needs, indexed by `DefinedFuncIndex`, computed
+    /// on first use. Stock wasmtime looks both up in `index` (a namespace
+    /// search plus a binary search) for every funcref it initialises, i.e.
+    /// for every table element an instantiation fills with `ref.func`.
+    func_ref_code: crate::sync::OnceLock<Box<[FuncRefCode]>>,
+}
+
+/// WOLFE PATCH: where a defined function's code starts in the text section.
+#[derive(Clone, Copy)]
+pub struct FuncRefCode {
+    /// Start of its array-to-wasm trampoline; `u32::MAX` when it has none
+    /// (it never escapes, so no funcref of it is ever made).
+    pub array_to_wasm: u32,
+    /// Start of its body.
+    pub wasm: u32,
 }
 
 impl CompiledModule {
@@ -58,6 +74,7 @@ impl CompiledModule {
             meta: info.meta,
             index,
             func_names: info.func_names,
+            func_ref_code: crate::sync::OnceLock::new(),
         };
         ret.register_profiling(profiler)?;
 
@@ -129,6 +146,29 @@ impl CompiledModule {
         let start = usize::try_from(loc.start).unwrap();
         let end = usize::try_from(loc.start + loc.length).unwrap();
         start..end
+    }
+
+    /// WOLFE PATCH: where the code a funcref of `index` points at starts;
+    /// `None` when the function has no array-to-wasm trampoline.
+    #[inline]
+    pub fn func_ref_code(&self, index: DefinedFuncIndex) -> Option<FuncRefCode> {
+        let table = self.func_ref_code.get_or_init(|| {
+            let module_index = self.module_index();
+            self.module
+                .defined_func_indices()
+                .map(|i| {
+                    let start = |key| self.index.func_loc(key).map(|loc| loc.start);
+                    FuncRefCode {
+                        array_to_wasm: start(FuncKey::ArrayToWasmTrampoline(module_index, i))
+                            .unwrap_or(u32::MAX),
+                        wasm: start(FuncKey::DefinedWasmFunction(module_index, i))
+                            .expect("defined function should be present"),
+                    }
+                })
+                .collect()
+        });
+        let code = table[index.as_u32() as usize];
+        (code.array_to_wasm != u32::MAX).then_some(code)
     }
 
     /// Get the Wasm-to-array trampoline for the given signature, as a

@@ -144,6 +144,11 @@ pub struct Instance {
     /// cross-thread stuff used in `InstancePre`)
     store: Option<VMStoreRawPtr>,
 
+    /// WOLFE PATCH (see vendor/README.md): the start of this instance's
+    /// module's text section in its store, looked up in the store's module
+    /// registry once rather than for every funcref initialised.
+    func_ref_text: Option<SendSyncPtr<u8>>,
+
     /// Additional context used by compiled wasm code. This field is last, and
     /// represents a dynamically-sized array that extends beyond the nominal
     /// end of the struct (similar to a flexible array member).
@@ -209,6 +214,7 @@ impl Instance {
             #[cfg(feature = "wmemcheck")]
             wmemcheck_state,
             store: None,
+            func_ref_text: None,
             vmctx: OwnedVMContext::new(),
         })?;
 
@@ -871,7 +877,7 @@ impl Instance {
     /// Initializes a defined function's `VMFuncRef` in-place and then returns a
     /// pointer to that location.
     fn initialize_defined_funcref(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         registry: &ModuleRegistry,
         def_index: DefinedFuncIndex,
     ) -> Option<NonNull<VMFuncRef>> {
@@ -880,6 +886,29 @@ impl Instance {
         let func = &module.functions[index];
         let type_index = func.signature.unwrap_engine_type_index();
         let vmctx_offset = self.offsets().vmctx_func_ref(func.func_ref);
+
+        // WOLFE PATCH: the code offsets from the module's table and the text
+        // base cached in this instance, instead of a registry lookup and two
+        // `func_loc` searches per funcref (CPython's component initialises
+        // ~5,700 table elements this way on every instantiation).
+        let code = self
+            .runtime_module()
+            .and_then(|m| m.compiled_module().func_ref_code(def_index));
+        if let Some(code) = code {
+            let text = self.as_mut().func_ref_text(registry);
+            // SAFETY: both offsets lie within the module's text section,
+            // which `text` is the start of in this instance's store.
+            let (array_call, wasm_call) = unsafe {
+                (
+                    text.add(code.array_to_wasm as usize),
+                    text.add(code.wasm as usize),
+                )
+            };
+            // SAFETY: the type/offset/code here are all valid for the defined
+            // function at `def_index`.
+            return unsafe { self.write_func_ref(type_index, vmctx_offset, array_call, wasm_call) };
+        }
+
         let array_to_wasm_key = FuncKey::ArrayToWasmTrampoline(module.module_index, def_index);
         let wasm_key = FuncKey::DefinedWasmFunction(module.module_index, def_index);
         // SAFETY: the type/offset/keys here are all valid for the defined
@@ -967,19 +996,52 @@ impl Instance {
         )
         .expect("module not in store");
 
-        let array_call =
-            VmPtr::from(NonNull::from(module_with_code.function(array_to_wasm_key)).cast());
+        let array_call = NonNull::from(module_with_code.function(array_to_wasm_key)).cast();
+        let wasm_call =
+            NonNull::new(module_with_code.function(wasm_key).as_ptr().cast_mut()).unwrap();
 
-        let wasm_call = Some(VmPtr::from(
-            NonNull::new(
-                module_with_code
-                    .function(wasm_key)
-                    .as_ptr()
-                    .cast::<VMWasmCallFunction>()
-                    .cast_mut(),
-            )
-            .unwrap(),
-        ));
+        // SAFETY: forwarded from this function's contract.
+        unsafe { self.write_func_ref(type_index, vmctx_offset, array_call, wasm_call) }
+    }
+
+    /// WOLFE PATCH: the start of this instance's module's text section in
+    /// its store (the registry must be that store's), cached on first use.
+    fn func_ref_text(self: Pin<&mut Self>, registry: &ModuleRegistry) -> NonNull<u8> {
+        if let Some(text) = self.func_ref_text {
+            return text.as_non_null();
+        }
+        let module = self
+            .runtime_module()
+            .expect("funcref impossible in fake module");
+        let text = NonNull::from(
+            registry
+                .store_code(module.engine_code())
+                .expect("module not in store")
+                .text(),
+        )
+        .cast::<u8>();
+        // SAFETY: not moving data out of `self`.
+        unsafe { self.get_unchecked_mut() }.func_ref_text = Some(SendSyncPtr::new(text));
+        text
+    }
+
+    /// WOLFE PATCH: the tail of stock `initialize_and_return_funcref`, split
+    /// out so the fast path above shares it.
+    ///
+    /// # Safety
+    ///
+    /// As `initialize_and_return_funcref`: `type_index`, `vmctx_offset` and
+    /// the two code pointers must describe the same function of this
+    /// instance's module.
+    unsafe fn write_func_ref(
+        self: Pin<&mut Self>,
+        type_index: VMSharedTypeIndex,
+        vmctx_offset: u32,
+        array_call: NonNull<u8>,
+        wasm_call: NonNull<u8>,
+    ) -> Option<NonNull<VMFuncRef>> {
+        let array_call = VmPtr::from(array_call.cast());
+        let wasm_call = Some(VmPtr::from(wasm_call.cast::<VMWasmCallFunction>()));
 
         let vmctx = VMOpaqueContext::from_vmcontext(self.vmctx()).into();
 
