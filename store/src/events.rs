@@ -1,11 +1,11 @@
 //! Events: intake in one transaction with the executions they cause.
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::executions::{self, NewExecution};
 use crate::rule_errors::{self, NewRuleError};
-use crate::{Store, StoreError, new_id, now_ms};
+use crate::{Backend, Store, StoreError, new_id, now_ms};
 
 /// A normalized event a sensor accepted.
 #[derive(Debug, Clone)]
@@ -25,6 +25,15 @@ pub struct NewEvent {
     pub depth: i64,
     /// The execution that emitted it, for a runbook-emitted event.
     pub emitted_by: Option<String>,
+}
+
+/// An event with what the rules made of it: the executions they planned and
+/// the rules that matched but could not map their parameters.
+#[derive(Debug, Clone)]
+pub struct EventIntake {
+    pub event: NewEvent,
+    pub planned: Vec<NewExecution>,
+    pub rule_errors: Vec<NewRuleError>,
 }
 
 /// A body a sensor could not accept, kept with the reason.
@@ -116,60 +125,28 @@ impl Store {
         planned: &[NewExecution],
         rule_errors: &[NewRuleError],
     ) -> Result<Accepted, StoreError> {
+        let intake = EventIntake {
+            event: event.clone(),
+            planned: planned.to_vec(),
+            rule_errors: rule_errors.to_vec(),
+        };
+        let mut accepted = self.accept_events(std::slice::from_ref(&intake)).await?;
+        Ok(accepted.remove(0))
+    }
+
+    /// Accepts several events, each as [`Store::accept_event_with_errors`]
+    /// would, in one transaction (one commit, one WAL write), answering for
+    /// each in order. Either the whole batch is committed or, on an error,
+    /// none of it. A later event of the batch with the dedupe key of an
+    /// earlier one is that one's duplicate.
+    pub async fn accept_events(&self, batch: &[EventIntake]) -> Result<Vec<Accepted>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO events (id, environment, source, kind, status, dedupe_key, payload_json, \
-             received_at, processed_at, depth, emitted_by) \
-             VALUES ($1, $2, $3, $4, 'processed', $5, $6, $7, $8, $9, $10) \
-             ON CONFLICT (environment, source, dedupe_key) DO NOTHING",
-        )
-        .bind(&event.id)
-        .bind(&event.environment)
-        .bind(&event.source)
-        .bind(&event.kind)
-        .bind(&event.dedupe_key)
-        .bind(event.payload.to_string())
-        .bind(event.received_at)
-        .bind(now_ms())
-        .bind(event.depth)
-        .bind(&event.emitted_by)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            let existing: String = sqlx::query(
-                "SELECT id FROM events WHERE environment = $1 AND source = $2 AND dedupe_key = $3",
-            )
-            .bind(&event.environment)
-            .bind(&event.source)
-            .bind(&event.dedupe_key)
-            .fetch_one(&mut *tx)
-            .await?
-            .get("id");
-            tx.rollback().await?;
-            return Ok(Accepted::Duplicate { event_id: existing });
-        }
-        let mut created = Vec::with_capacity(planned.len());
-        for execution in planned {
-            if let Some(id) = executions::insert(&mut tx, &event.environment, execution).await? {
-                created.push(id);
-            }
-        }
-        for error in rule_errors {
-            rule_errors::insert(
-                &mut tx,
-                &event.environment,
-                &event.id,
-                event.received_at,
-                error,
-            )
-            .await?;
+        let mut answers = Vec::with_capacity(batch.len());
+        for intake in batch {
+            answers.push(accept_one(&mut tx, self.backend(), intake).await?);
         }
         tx.commit().await?;
-        Ok(Accepted::New {
-            event_id: event.id.clone(),
-            executions: created,
-        })
+        Ok(answers)
     }
 
     /// Records a body that was not accepted, with the reason.
@@ -216,4 +193,58 @@ impl Store {
             .await?;
         rows.iter().map(event_from).collect()
     }
+}
+
+/// Stores one event with its executions and rule errors inside `tx`; a
+/// redelivery (its dedupe key is taken) writes nothing.
+async fn accept_one(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    intake: &EventIntake,
+) -> Result<Accepted, StoreError> {
+    let event = &intake.event;
+    let inserted = sqlx::query(
+        "INSERT INTO events (id, environment, source, kind, status, dedupe_key, payload_json, \
+         received_at, processed_at, depth, emitted_by) \
+         VALUES ($1, $2, $3, $4, 'processed', $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (environment, source, dedupe_key) DO NOTHING",
+    )
+    .bind(&event.id)
+    .bind(&event.environment)
+    .bind(&event.source)
+    .bind(&event.kind)
+    .bind(&event.dedupe_key)
+    .bind(event.payload.to_string())
+    .bind(event.received_at)
+    .bind(now_ms())
+    .bind(event.depth)
+    .bind(&event.emitted_by)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        let existing: String = sqlx::query(
+            "SELECT id FROM events WHERE environment = $1 AND source = $2 AND dedupe_key = $3",
+        )
+        .bind(&event.environment)
+        .bind(&event.source)
+        .bind(&event.dedupe_key)
+        .fetch_one(&mut **tx)
+        .await?
+        .get("id");
+        return Ok(Accepted::Duplicate { event_id: existing });
+    }
+    let mut created = Vec::with_capacity(intake.planned.len());
+    for execution in &intake.planned {
+        if let Some(id) = executions::insert(tx, backend, &event.environment, execution).await? {
+            created.push(id);
+        }
+    }
+    for error in &intake.rule_errors {
+        rule_errors::insert(tx, &event.environment, &event.id, event.received_at, error).await?;
+    }
+    Ok(Accepted::New {
+        event_id: event.id.clone(),
+        executions: created,
+    })
 }

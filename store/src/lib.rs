@@ -37,7 +37,7 @@ pub use audit::AuditEntry;
 pub use clock::now_ms;
 pub use effect_keys::{EffectKeyClaim, EffectKeyScope, EffectKeyState};
 pub use error::StoreError;
-pub use events::{Accepted, EventRecord, NewEvent, RejectedEvent};
+pub use events::{Accepted, EventIntake, EventRecord, NewEvent, RejectedEvent};
 pub use execution_list::{AttemptRecord, ExecutionQuery};
 pub use executions::{
     Cancelled, Claimed, Correlation, DroppedLog, ExecutionRecord, ExecutionStatus, Finished,

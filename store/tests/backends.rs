@@ -5,8 +5,9 @@ mod common;
 use common::{Seeded, event, finished, planned, seed};
 use serde_json::json;
 use wolfe_store::{
-    Accepted, Cancelled, Correlation, DroppedLog, ExecutionStatus, Finished, HeldLease, LogLine,
-    NewEvent, NewExecution, NewRule, NewVersion, RejectedEvent, Store,
+    Accepted, Cancelled, Correlation, DroppedLog, EventIntake, ExecutionStatus, Finished,
+    HeldLease, LogLine, NewEvent, NewExecution, NewRule, NewRuleError, NewVersion, RejectedEvent,
+    Store,
 };
 
 /// Runs each listed scenario once per backend.
@@ -52,6 +53,7 @@ on_both_backends!(
     log_lines_written_while_running_are_fenced_by_the_lease,
     a_cancelled_attempt_keeps_its_log_until_its_runner_stops_it,
     a_batch_of_results_records_each_whose_lease_is_held,
+    a_batch_of_events_answers_each_and_knows_its_own_duplicates,
 );
 
 async fn migrations_are_idempotent_and_versions_number_themselves(store: Store) {
@@ -798,4 +800,66 @@ async fn a_batch_of_results_records_each_whose_lease_is_held(store: Store) {
         store.execution_logs(cancelled).await.unwrap().is_empty(),
         "nothing of a result refused by its fence is written"
     );
+}
+
+/// Intake's group commit: one transaction, one answer per event in order.
+async fn a_batch_of_events_answers_each_and_knows_its_own_duplicates(store: Store) {
+    let seeded = seed(&store, 3, 4).await;
+    let earlier = event("fp-0:firing:t0");
+    store
+        .accept_event(&earlier, &[planned(&seeded, &earlier, "r")])
+        .await
+        .unwrap();
+    let intake = |e: NewEvent, rule_errors: Vec<NewRuleError>| EventIntake {
+        planned: vec![planned(&seeded, &e, "r")],
+        event: e,
+        rule_errors,
+    };
+    let fresh = event("fp-1:firing:t0");
+    let redelivered = event("fp-0:firing:t0");
+    let twice = event("fp-1:firing:t0");
+    let with_error = event("fp-2:firing:t0");
+    let batch = [
+        intake(fresh.clone(), vec![]),
+        intake(redelivered.clone(), vec![]),
+        intake(twice.clone(), vec![]),
+        intake(
+            with_error.clone(),
+            vec![NewRuleError {
+                rule_id: "r".into(),
+                message: "no such label".into(),
+            }],
+        ),
+    ];
+    let answers = store.accept_events(&batch).await.unwrap();
+    assert_eq!(answers.len(), 4, "one answer per event: {answers:?}");
+    assert!(
+        matches!(&answers[0], Accepted::New { event_id, executions } if event_id == &fresh.id && executions.len() == 1),
+        "{:?}",
+        answers[0]
+    );
+    assert_eq!(
+        answers[1],
+        Accepted::Duplicate {
+            event_id: earlier.id.clone()
+        },
+        "a redelivery of an event stored before"
+    );
+    assert_eq!(
+        answers[2],
+        Accepted::Duplicate {
+            event_id: fresh.id.clone()
+        },
+        "a redelivery of an event earlier in the same batch"
+    );
+    assert!(matches!(&answers[3], Accepted::New { event_id, .. } if event_id == &with_error.id));
+    assert!(store.event(&redelivered.id).await.unwrap().is_none());
+    assert!(store.event(&twice.id).await.unwrap().is_none());
+    assert_eq!(
+        store.executions_for_event(&fresh.id).await.unwrap().len(),
+        1
+    );
+    let errors = store.rule_errors_for_event(&with_error.id).await.unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].message, "no such label");
 }

@@ -17,7 +17,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::events::EventRecord;
-use crate::{Store, StoreError, new_id, now_ms};
+use crate::{Backend, Store, StoreError, new_id, now_ms};
 
 pub use cancel::Cancelled;
 pub use leases::HeldLease;
@@ -199,15 +199,32 @@ pub(crate) fn execution_from(row: &AnyRow) -> Result<ExecutionRecord, StoreError
 /// event and rule already have their execution.
 pub(crate) async fn insert(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     environment: &str,
     new: &NewExecution,
 ) -> Result<Option<String>, StoreError> {
     let now = now_ms();
-    if let (Some(correlation), Some(rule_id)) = (&new.correlation, &new.rule_id)
-        && let Some(group) = open_group(tx, environment, rule_id, &correlation.key, now).await?
-    {
-        attach_events(tx, &group, &new.event_ids).await?;
-        return Ok(Some(group));
+    if let (Some(correlation), Some(rule_id)) = (&new.correlation, &new.rule_id) {
+        if backend == Backend::Postgres {
+            // Two instances taking in events of one group at the same
+            // instant would each find no open group (neither sees the
+            // other's uncommitted one) and open two. Intake of one group
+            // takes turns instead; the lock ends with the transaction.
+            // (SQLite has one writer: its intakes never overlap.)
+            sqlx::query(
+                "SELECT pg_advisory_xact_lock(hashtext('wolfe.correlation'), \
+                 hashtext($1 || ':' || $2 || ':' || $3))",
+            )
+            .bind(environment)
+            .bind(rule_id)
+            .bind(&correlation.key)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if let Some(group) = open_group(tx, environment, rule_id, &correlation.key, now).await? {
+            attach_events(tx, &group, &new.event_ids).await?;
+            return Ok(Some(group));
+        }
     }
     let id = new_id();
     // SQLite needs the WHERE on INSERT ... SELECT ... ON CONFLICT to parse it.
@@ -295,7 +312,7 @@ impl Store {
         new: &NewExecution,
     ) -> Result<Option<String>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let id = insert(&mut tx, environment, new).await?;
+        let id = insert(&mut tx, self.backend(), environment, new).await?;
         tx.commit().await?;
         Ok(id)
     }
