@@ -11,10 +11,11 @@ use tokio::sync::Notify;
 use wolfe_ingest::{IngestError, NormalizedEvent, SourceConfig};
 use wolfe_rules::EventView;
 use wolfe_store::{
-    Accepted, Correlation, NewEvent, NewExecution, NewRuleError, RejectedEvent, Store, StoreError,
-    new_id, now_ms,
+    Accepted, Correlation, EventIntake, NewEvent, NewExecution, NewRuleError, RejectedEvent, Store,
+    StoreError, new_id, now_ms,
 };
 
+use crate::group_commit::GroupCommit;
 use crate::rule_set::RuleSet;
 
 /// A configured source and the environment its events belong to.
@@ -49,7 +50,13 @@ pub struct Intake {
     rules: RuleSet,
     /// Runners in this process wait on this for new work.
     wake: Arc<Notify>,
+    /// Events accepted together (concurrent webhook requests, the events
+    /// of one body) are committed together.
+    commits: GroupCommit<EventIntake, Accepted, StoreError>,
 }
+
+/// Events per intake transaction at most.
+const MAX_EVENTS_PER_COMMIT: usize = 64;
 
 impl Intake {
     pub fn new(store: Store, wake: Arc<Notify>) -> Self {
@@ -57,6 +64,7 @@ impl Intake {
             rules: RuleSet::new(store.clone(), Duration::from_secs(1)),
             store,
             wake,
+            commits: GroupCommit::new(MAX_EVENTS_PER_COMMIT),
         }
     }
 
@@ -97,11 +105,12 @@ impl Intake {
                 }
             }
         }
-        let mut accepted = Vec::with_capacity(events.len());
-        for event in events {
-            accepted.push(self.accept(&source.environment, event).await?);
-        }
-        Ok(accepted)
+        // Submitted together, so the events of one body share a commit.
+        let accepting = events
+            .into_iter()
+            .map(|event| self.accept(&source.environment, event));
+        let accepted = futures_util::future::join_all(accepting).await;
+        Ok(accepted.into_iter().collect::<Result<_, _>>()?)
     }
 
     /// Records a body that was refused before parsing (e.g. authentication).
@@ -183,23 +192,28 @@ impl Intake {
                 }
             }
         }
+        let intake = EventIntake {
+            event: NewEvent {
+                id: id.clone(),
+                environment: environment.to_owned(),
+                source: event.source,
+                kind: event.kind,
+                dedupe_key: event.dedupe_key,
+                payload: event.payload,
+                received_at,
+                depth: origin.as_ref().map_or(0, |o| o.depth),
+                emitted_by: origin.map(|o| o.execution_id),
+            },
+            planned,
+            rule_errors,
+        };
+        let store = self.store.clone();
         let accepted = self
-            .store
-            .accept_event_with_errors(
-                &NewEvent {
-                    id: id.clone(),
-                    environment: environment.to_owned(),
-                    source: event.source,
-                    kind: event.kind,
-                    dedupe_key: event.dedupe_key,
-                    payload: event.payload,
-                    received_at,
-                    depth: origin.as_ref().map_or(0, |o| o.depth),
-                    emitted_by: origin.map(|o| o.execution_id),
-                },
-                &planned,
-                &rule_errors,
-            )
+            .commits
+            .submit(intake, move |batch| {
+                let store = store.clone();
+                async move { store.accept_events(&batch).await }
+            })
             .await?;
         if matches!(&accepted, Accepted::New { executions, .. } if !executions.is_empty()) {
             self.wake.notify_waiters();

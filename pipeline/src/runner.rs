@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{Notify, OnceCell, Semaphore, watch};
+use tokio::sync::{Notify, OnceCell, OwnedSemaphorePermit, Semaphore, watch};
 use wolfe_engine::{
     CancellationToken, EventInput, ExecutionContext, ExecutionRequest, ExecutionResult, Grant,
     HostContext, LiveLog, LoadedRunbook, LogRecord, Outcome, Quotas, Runtime, Services, caller_of,
@@ -82,11 +82,15 @@ pub struct Runner {
     /// The executions running now, with their leases and cancel tokens.
     pub(crate) in_flight: InFlight,
     /// Results finishing together are committed together.
-    results: GroupCommit<Finished, StoreError>,
+    results: GroupCommit<Finished, bool, StoreError>,
 }
 
 /// Results per transaction at most.
 const MAX_RESULTS_PER_COMMIT: usize = 64;
+
+/// How long a runner with work queued waits to fill several slots with one
+/// claim (see `Runner::gather_slots`).
+const CLAIM_GATHER: Duration = Duration::from_millis(20);
 
 /// Why a claimed execution did not run.
 #[derive(Debug, Clone)]
@@ -126,11 +130,17 @@ impl Runner {
         let (stop_keeping, keeping) = watch::channel(false);
         let keeper = tokio::spawn(keep_leases(self.clone(), keeping));
         let mut failures = 0u32;
+        // Whether the last claim found work for every free slot: then more
+        // is queued, and the next claim waits to fill a few slots at once.
+        let mut backlog = false;
         while !*shutdown.borrow() {
             let Ok(first) = slots.clone().acquire_owned().await else {
                 break;
             };
             let mut free = vec![first];
+            if backlog {
+                self.gather_slots(&slots, &mut free).await;
+            }
             while let Ok(slot) = slots.clone().try_acquire_owned() {
                 free.push(slot);
             }
@@ -162,12 +172,14 @@ impl Runner {
                             drop(slot);
                         });
                     }
-                    if got == asked {
+                    backlog = got == asked;
+                    if backlog {
                         // Every slot found work: there may be more.
                         continue;
                     }
                 }
                 Err(error) => {
+                    backlog = false;
                     failures += 1;
                     tracing::warn!(runner = %self.config.runner_id, "cannot claim work (store unavailable?), retrying: {error}");
                 }
@@ -184,6 +196,23 @@ impl Runner {
         let _ = slots.acquire_many(self.config.max_in_flight as u32).await;
         let _ = stop_keeping.send(true);
         let _ = keeper.await;
+    }
+
+    /// With work queued, a claim for one slot at a time would run as
+    /// often as executions end, each a write transaction and two reads.
+    /// Waits instead, for at most `CLAIM_GATHER`, until half the slots are
+    /// free. The executions still in flight keep the CPU busy meanwhile;
+    /// with nothing queued a runner claims at once, so latency at low load
+    /// is not touched.
+    async fn gather_slots(&self, slots: &Arc<Semaphore>, free: &mut Vec<OwnedSemaphorePermit>) {
+        let wanted = (self.config.max_in_flight / 2).max(1);
+        let deadline = tokio::time::Instant::now() + CLAIM_GATHER;
+        while free.len() < wanted {
+            match tokio::time::timeout_at(deadline, slots.clone().acquire_owned()).await {
+                Ok(Ok(slot)) => free.push(slot),
+                _ => return,
+            }
+        }
     }
 
     async fn execute(&self, claimed: Claimed, cancel: CancellationToken) {
@@ -229,8 +258,9 @@ impl Runner {
             }
         };
         let recorded = with_backoff("record execution result", self.config.lease, || {
-            self.results.submit(finished.clone(), |batch| {
-                let store = self.store.clone();
+            let store = self.store.clone();
+            self.results.submit(finished.clone(), move |batch| {
+                let store = store.clone();
                 async move { store.finish_batch(&batch).await }
             })
         })
