@@ -81,12 +81,24 @@ async fn concurrent_claimers_never_pass_a_limit_of_one() {
 }
 
 async fn queue(store: &Store, runbook_id: &str, key: &str) {
+    let (event, planned) = event_and_execution(runbook_id, Some(key), None);
+    let accepted = store.accept_event(&event, &[planned]).await.unwrap();
+    assert!(matches!(accepted, Accepted::New { executions, .. } if executions.len() == 1));
+}
+
+/// An event (with `dedupe_key`, if any) and the execution its rule plans
+/// for it, correlated when `correlation` is given.
+fn event_and_execution(
+    runbook_id: &str,
+    dedupe_key: Option<&str>,
+    correlation: Option<Correlation>,
+) -> (NewEvent, NewExecution) {
     let event = NewEvent {
         id: new_id(),
         environment: "dev".into(),
         source: "test".into(),
         kind: "test".into(),
-        dedupe_key: Some(key.into()),
+        dedupe_key: dedupe_key.map(Into::into),
         payload: json!({}),
         received_at: now_ms(),
         depth: 0,
@@ -99,10 +111,9 @@ async fn queue(store: &Store, runbook_id: &str, key: &str) {
         params: json!({}),
         dry_run: false,
         event_ids: vec![event.id.clone()],
-        correlation: None,
+        correlation,
     };
-    let accepted = store.accept_event(&event, &[planned]).await.unwrap();
-    assert!(matches!(accepted, Accepted::New { executions, .. } if executions.len() == 1));
+    (event, planned)
 }
 
 async fn queued_and_running(store: &Store) -> Vec<String> {
@@ -163,30 +174,11 @@ async fn concurrent_intakes_of_one_group_make_one_execution() {
     }
 }
 
-/// An event and the correlated execution its rule plans for it.
+/// An event and the execution its rule plans for it, in the group `key`.
 fn correlated(runbook_id: &str, key: &str) -> (NewEvent, NewExecution) {
-    let event = NewEvent {
-        id: new_id(),
-        environment: "dev".into(),
-        source: "test".into(),
-        kind: "test".into(),
-        dedupe_key: None,
-        payload: json!({"broker": key}),
-        received_at: now_ms(),
-        depth: 0,
-        emitted_by: None,
+    let correlation = Correlation {
+        key: key.into(),
+        window_ms: 60_000,
     };
-    let planned = NewExecution {
-        runbook_id: runbook_id.into(),
-        rule_id: Some("r".into()),
-        trigger_event_id: Some(event.id.clone()),
-        params: json!({}),
-        dry_run: false,
-        event_ids: vec![event.id.clone()],
-        correlation: Some(Correlation {
-            key: key.into(),
-            window_ms: 60_000,
-        }),
-    };
-    (event, planned)
+    event_and_execution(runbook_id, None, Some(correlation))
 }
