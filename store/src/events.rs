@@ -113,29 +113,18 @@ impl Store {
         event: &NewEvent,
         planned: &[NewExecution],
     ) -> Result<Accepted, StoreError> {
-        self.accept_event_with_errors(event, planned, &[]).await
-    }
-
-    /// Like [`Store::accept_event`], also recording the rules that matched
-    /// but could not map their parameters, in the same transaction (a
-    /// redelivery records them no more than it creates executions).
-    pub async fn accept_event_with_errors(
-        &self,
-        event: &NewEvent,
-        planned: &[NewExecution],
-        rule_errors: &[NewRuleError],
-    ) -> Result<Accepted, StoreError> {
         let intake = EventIntake {
             event: event.clone(),
             planned: planned.to_vec(),
-            rule_errors: rule_errors.to_vec(),
+            rule_errors: Vec::new(),
         };
         let mut accepted = self.accept_events(std::slice::from_ref(&intake)).await?;
         Ok(accepted.remove(0))
     }
 
-    /// Accepts several events, each as [`Store::accept_event_with_errors`]
-    /// would, in one transaction (one commit, one WAL write), answering for
+    /// Accepts several events, each as [`Store::accept_event`] would, and
+    /// records the rules that matched each but could not map their
+    /// parameters, in one transaction (one commit, one WAL write), answering for
     /// each in order. Either the whole batch is committed or, on an error,
     /// none of it. A later event of the batch with the dedupe key of an
     /// earlier one is that one's duplicate.
