@@ -1,11 +1,12 @@
-//! Events: intake in one transaction with the executions they cause.
+//! Events: what a sensor accepted or rejected, and reading them back
+//! (taking them in, with their executions, is `intake.rs`).
 
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
-use crate::executions::{self, NewExecution};
-use crate::rule_errors::{self, NewRuleError};
-use crate::{Backend, Store, StoreError, new_id, now_ms};
+use crate::executions::NewExecution;
+use crate::rule_errors::NewRuleError;
+use crate::{Store, StoreError, new_id, now_ms};
 
 /// A normalized event a sensor accepted.
 #[derive(Debug, Clone)]
@@ -104,40 +105,6 @@ pub(crate) fn event_from(row: &AnyRow) -> Result<EventRecord, StoreError> {
 }
 
 impl Store {
-    /// Stores `event` as processed together with the executions the rules
-    /// planned for it, in one transaction: either the event and all its
-    /// executions exist, or none do. A redelivered event (same dedupe key)
-    /// creates nothing.
-    pub async fn accept_event(
-        &self,
-        event: &NewEvent,
-        planned: &[NewExecution],
-    ) -> Result<Accepted, StoreError> {
-        let intake = EventIntake {
-            event: event.clone(),
-            planned: planned.to_vec(),
-            rule_errors: Vec::new(),
-        };
-        let mut accepted = self.accept_events(std::slice::from_ref(&intake)).await?;
-        Ok(accepted.remove(0))
-    }
-
-    /// Accepts several events, each as [`Store::accept_event`] would, and
-    /// records the rules that matched each but could not map their
-    /// parameters, in one transaction (one commit, one WAL write), answering for
-    /// each in order. Either the whole batch is committed or, on an error,
-    /// none of it. A later event of the batch with the dedupe key of an
-    /// earlier one is that one's duplicate.
-    pub async fn accept_events(&self, batch: &[EventIntake]) -> Result<Vec<Accepted>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let mut answers = Vec::with_capacity(batch.len());
-        for intake in batch {
-            answers.push(accept_one(&mut tx, self.backend(), intake).await?);
-        }
-        tx.commit().await?;
-        Ok(answers)
-    }
-
     /// Records a body that was not accepted, with the reason.
     pub async fn record_rejected(&self, rejected: &RejectedEvent) -> Result<String, StoreError> {
         let id = new_id();
@@ -182,58 +149,4 @@ impl Store {
             .await?;
         rows.iter().map(event_from).collect()
     }
-}
-
-/// Stores one event with its executions and rule errors inside `tx`; a
-/// redelivery (its dedupe key is taken) writes nothing.
-async fn accept_one(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-    intake: &EventIntake,
-) -> Result<Accepted, StoreError> {
-    let event = &intake.event;
-    let inserted = sqlx::query(
-        "INSERT INTO events (id, environment, source, kind, status, dedupe_key, payload_json, \
-         received_at, processed_at, depth, emitted_by) \
-         VALUES ($1, $2, $3, $4, 'processed', $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT (environment, source, dedupe_key) DO NOTHING",
-    )
-    .bind(&event.id)
-    .bind(&event.environment)
-    .bind(&event.source)
-    .bind(&event.kind)
-    .bind(&event.dedupe_key)
-    .bind(event.payload.to_string())
-    .bind(event.received_at)
-    .bind(now_ms())
-    .bind(event.depth)
-    .bind(&event.emitted_by)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        let existing: String = sqlx::query(
-            "SELECT id FROM events WHERE environment = $1 AND source = $2 AND dedupe_key = $3",
-        )
-        .bind(&event.environment)
-        .bind(&event.source)
-        .bind(&event.dedupe_key)
-        .fetch_one(&mut **tx)
-        .await?
-        .get("id");
-        return Ok(Accepted::Duplicate { event_id: existing });
-    }
-    let mut created = Vec::with_capacity(intake.planned.len());
-    for execution in &intake.planned {
-        if let Some(id) = executions::insert(tx, backend, &event.environment, execution).await? {
-            created.push(id);
-        }
-    }
-    for error in &intake.rule_errors {
-        rule_errors::insert(tx, &event.environment, &event.id, event.received_at, error).await?;
-    }
-    Ok(Accepted::New {
-        event_id: event.id.clone(),
-        executions: created,
-    })
 }

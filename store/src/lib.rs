@@ -18,6 +18,7 @@ mod execution_list;
 mod executions;
 mod grants;
 mod host_calls;
+mod intake;
 mod kv;
 mod open;
 mod page;

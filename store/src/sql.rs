@@ -1,5 +1,9 @@
 //! Small helpers for SQL built at run time.
 
+/// Rows per multi-row `INSERT`: with up to a dozen columns, far below both
+/// backends' bind limits (SQLite 32,766; PostgreSQL 65,535).
+pub(crate) const ROWS_PER_INSERT: usize = 500;
+
 /// `$start, $start+1, ...`: `count` numbered placeholders, for `IN (...)`
 /// lists and multi-row `VALUES` (sqlx `Any` binds no arrays).
 pub(crate) fn placeholders(start: usize, count: usize) -> String {

@@ -778,6 +778,12 @@ async fn a_batch_of_results_records_each_whose_lease_is_held(store: Store) {
     let mut batch: Vec<Finished> = claimed.iter().map(|c| finished(&c.id, "r1", 1)).collect();
     batch[2].outcome = "failed".into();
     batch[2].error_message = Some("broker still down".into());
+    batch[2].output = None;
+    batch[2].log_dropped = DroppedLog {
+        lines: 7,
+        bytes: 900,
+    };
+    batch[2].logs[0].message = "the third one's own line".into();
     let recorded = store.finish_batch(&batch).await.unwrap();
     assert_eq!(
         recorded,
@@ -794,8 +800,38 @@ async fn a_batch_of_results_records_each_whose_lease_is_held(store: Store) {
     let third = store.execution(&claimed[2].id).await.unwrap().unwrap();
     assert_eq!(third.status.as_str(), "failed");
     assert_eq!(third.error_message.as_deref(), Some("broker still down"));
+    assert_eq!(third.output, None);
+    assert_eq!(
+        store.execution_logs(&claimed[2].id).await.unwrap(),
+        batch[2].logs,
+        "each result's lines go to its own execution"
+    );
+    for (index, outcome, dropped) in [
+        (0, "succeeded", DroppedLog::default()),
+        (
+            2,
+            "failed",
+            DroppedLog {
+                lines: 7,
+                bytes: 900,
+            },
+        ),
+    ] {
+        let attempts = store.attempts(&claimed[index].id).await.unwrap();
+        assert_eq!(attempts.len(), 1);
+        assert_eq!(attempts[0].outcome.as_deref(), Some(outcome));
+        assert!(attempts[0].finished_at.is_some());
+        assert_eq!(attempts[0].log_dropped, dropped);
+    }
     let skipped = store.execution(cancelled).await.unwrap().unwrap();
     assert_eq!(skipped.status.as_str(), "cancelled");
+    assert_eq!(
+        store.attempts(cancelled).await.unwrap()[0]
+            .outcome
+            .as_deref(),
+        Some("cancelled"),
+        "a refused result leaves the attempt as the cancel closed it"
+    );
     assert!(
         store.execution_logs(cancelled).await.unwrap().is_empty(),
         "nothing of a result refused by its fence is written"

@@ -1,9 +1,12 @@
 //! Recording an attempt's result, fenced by its lease.
 
-use sqlx::{Any, Transaction};
+use std::collections::HashSet;
 
-use super::Finished;
-use super::logs::insert_logs;
+use sqlx::{Any, Row, Transaction};
+
+use super::logs::insert_log_rows;
+use super::{Finished, LogLine};
+use crate::sql::placeholders;
 use crate::{Store, StoreError, now_ms};
 
 impl Store {
@@ -18,16 +21,30 @@ impl Store {
     /// Records several results in one transaction (one commit, one WAL
     /// write): for each, in order, whether it was recorded (`false`: its
     /// lease was lost, nothing of it written). Either the whole batch is
-    /// committed or, on an error, none of it.
+    /// committed or, on an error, none of it. Three statements write the
+    /// whole batch, however large: on SQLite every statement is a round
+    /// trip to the one writer's thread, the pipeline's narrowest point.
     pub async fn finish_batch(&self, batch: &[Finished]) -> Result<Vec<bool>, StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let mut recorded = Vec::with_capacity(batch.len());
-        for finished in batch {
-            recorded.push(finish_one(&mut tx, finished, now).await?);
+        let closed = close_executions(&mut tx, batch, now).await?;
+        let recorded: Vec<&Finished> = batch
+            .iter()
+            .filter(|f| closed.contains(&(f.id.clone(), f.attempt)))
+            .collect();
+        if !recorded.is_empty() {
+            close_attempts(&mut tx, &recorded, now).await?;
+            let lines: Vec<(&str, &LogLine)> = recorded
+                .iter()
+                .flat_map(|f| f.logs.iter().map(|line| (f.id.as_str(), line)))
+                .collect();
+            insert_log_rows(&mut tx, &lines).await?;
         }
         tx.commit().await?;
-        Ok(recorded)
+        Ok(batch
+            .iter()
+            .map(|f| closed.contains(&(f.id.clone(), f.attempt)))
+            .collect())
     }
 
     /// Puts executions whose runner stopped renewing back in the queue, or
@@ -62,48 +79,79 @@ impl Store {
     }
 }
 
-/// One result inside a transaction; `false` when the lease was lost (the
-/// fenced `UPDATE` changed nothing, so nothing else is written).
-async fn finish_one(
+/// Writes each result whose runner still holds the lease on its execution
+/// (the update is fenced by owner, attempt and status) and returns the
+/// `(id, attempt)` of those written.
+async fn close_executions(
     tx: &mut Transaction<'_, Any>,
-    finished: &Finished,
+    batch: &[Finished],
     now: i64,
-) -> Result<bool, StoreError> {
-    let updated = sqlx::query(
-        "UPDATE executions SET status = $1, finished_at = $2, output_json = $3, \
-         error_message = $4, error_detail = $5, fuel_consumed = $6, peak_memory_bytes = $7, \
-         wall_time_us = $8, lease_owner = NULL, lease_expires_at = NULL \
-         WHERE id = $9 AND lease_owner = $10 AND attempt = $11 AND status = 'running'",
-    )
-    .bind(&finished.outcome)
-    .bind(now)
-    .bind(finished.output.as_ref().map(|o| o.to_string()))
-    .bind(&finished.error_message)
-    .bind(&finished.error_detail)
-    .bind(finished.fuel_consumed)
-    .bind(finished.peak_memory_bytes)
-    .bind(finished.wall_time_us)
-    .bind(&finished.id)
-    .bind(&finished.runner)
-    .bind(finished.attempt)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        return Ok(false);
+) -> Result<HashSet<(String, i64)>, StoreError> {
+    const COLUMNS: usize = 10;
+    let values = (0..batch.len())
+        .map(|i| format!("({})", placeholders(2 + COLUMNS * i, COLUMNS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "WITH results (id, runner, attempt, outcome, output_json, error_message, \
+           error_detail, fuel_consumed, peak_memory_bytes, wall_time_us) AS (VALUES {values}) \
+         UPDATE executions SET status = results.outcome, finished_at = $1, \
+           output_json = results.output_json, error_message = results.error_message, \
+           error_detail = results.error_detail, fuel_consumed = results.fuel_consumed, \
+           peak_memory_bytes = results.peak_memory_bytes, wall_time_us = results.wall_time_us, \
+           lease_owner = NULL, lease_expires_at = NULL \
+         FROM results WHERE executions.id = results.id \
+           AND executions.lease_owner = results.runner \
+           AND executions.attempt = results.attempt AND executions.status = 'running' \
+         RETURNING executions.id, executions.attempt"
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    for finished in batch {
+        query = query
+            .bind(&finished.id)
+            .bind(&finished.runner)
+            .bind(finished.attempt)
+            .bind(&finished.outcome)
+            .bind(finished.output.as_ref().map(|o| o.to_string()))
+            .bind(&finished.error_message)
+            .bind(&finished.error_detail)
+            .bind(finished.fuel_consumed)
+            .bind(finished.peak_memory_bytes)
+            .bind(finished.wall_time_us);
     }
-    sqlx::query(
-        "UPDATE attempts SET finished_at = $1, outcome = $2, log_dropped_lines = $3, \
-         log_dropped_bytes = $4 WHERE execution_id = $5 AND attempt = $6",
-    )
-    .bind(now)
-    .bind(&finished.outcome)
-    .bind(finished.log_dropped.lines)
-    .bind(finished.log_dropped.bytes)
-    .bind(&finished.id)
-    .bind(finished.attempt)
-    .execute(&mut **tx)
-    .await?;
-    insert_logs(tx, &finished.id, &finished.logs).await?;
-    Ok(true)
+    let rows = query.fetch_all(&mut **tx).await?;
+    Ok(rows
+        .iter()
+        .map(|row| (row.get("id"), row.get("attempt")))
+        .collect())
+}
+
+/// Ends the attempt of each recorded result, with what its log quota dropped.
+async fn close_attempts(
+    tx: &mut Transaction<'_, Any>,
+    recorded: &[&Finished],
+    now: i64,
+) -> Result<(), StoreError> {
+    const COLUMNS: usize = 5;
+    let values = (0..recorded.len())
+        .map(|i| format!("({})", placeholders(2 + COLUMNS * i, COLUMNS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "WITH ended (id, attempt, outcome, dropped_lines, dropped_bytes) AS (VALUES {values}) \
+         UPDATE attempts SET finished_at = $1, outcome = ended.outcome, \
+           log_dropped_lines = ended.dropped_lines, log_dropped_bytes = ended.dropped_bytes \
+         FROM ended WHERE attempts.execution_id = ended.id AND attempts.attempt = ended.attempt"
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    for finished in recorded {
+        query = query
+            .bind(&finished.id)
+            .bind(finished.attempt)
+            .bind(&finished.outcome)
+            .bind(finished.log_dropped.lines)
+            .bind(finished.log_dropped.bytes);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }

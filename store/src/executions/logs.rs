@@ -8,12 +8,8 @@
 use sqlx::{Any, Row, Transaction};
 
 use super::LogLine;
-use crate::sql::placeholders;
+use crate::sql::{ROWS_PER_INSERT, placeholders};
 use crate::{Backend, Store, StoreError, now_ms};
-
-/// Log lines per `INSERT`: 8 binds each stays far below both backends'
-/// bind limits (SQLite 32,766; PostgreSQL 65,535).
-const LOG_LINES_PER_INSERT: usize = 500;
 
 /// The attempt `$2` of execution `$1` is `$3`'s to write: still running
 /// under its lease, or cancelled through the API while it ran (the runner
@@ -176,17 +172,27 @@ impl Store {
     }
 }
 
-/// Log lines, a few hundred per statement rather than one statement per
-/// line. A line already stored (same attempt and seq: a retried write whose
-/// first try committed after all) is left as it is.
+/// Log lines of one execution; see [`insert_log_rows`].
 pub(super) async fn insert_logs(
     tx: &mut Transaction<'_, Any>,
     execution_id: &str,
     logs: &[LogLine],
 ) -> Result<(), StoreError> {
-    for chunk in logs.chunks(LOG_LINES_PER_INSERT) {
+    let rows: Vec<_> = logs.iter().map(|line| (execution_id, line)).collect();
+    insert_log_rows(tx, &rows).await
+}
+
+/// Log lines of any executions, each with its execution's id, a few
+/// hundred per statement rather than one statement per line or per
+/// execution. A line already stored (same attempt and seq: a retried write
+/// whose first try committed after all) is left as it is.
+pub(super) async fn insert_log_rows(
+    tx: &mut Transaction<'_, Any>,
+    rows: &[(&str, &LogLine)],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
         let values = (0..chunk.len())
-            .map(|i| format!("($1, {})", placeholders(2 + 7 * i, 7)))
+            .map(|i| format!("({})", placeholders(1 + 8 * i, 8)))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
@@ -194,9 +200,10 @@ pub(super) async fn insert_logs(
              message, fields_json) VALUES {values} \
              ON CONFLICT (execution_id, attempt, seq) DO NOTHING"
         );
-        let mut query = sqlx::query(&sql).bind(execution_id);
-        for line in chunk {
+        let mut query = sqlx::query(&sql);
+        for (execution_id, line) in chunk {
             query = query
+                .bind(*execution_id)
                 .bind(line.attempt)
                 .bind(line.seq)
                 .bind(line.at_ms)

@@ -13,10 +13,13 @@ mod finish;
 mod leases;
 mod logs;
 
+use std::collections::HashSet;
+
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::events::EventRecord;
+use crate::sql::{ROWS_PER_INSERT, placeholders};
 use crate::{Backend, Store, StoreError, new_id, now_ms};
 
 pub use cancel::Cancelled;
@@ -226,36 +229,7 @@ pub(crate) async fn insert(
             return Ok(Some(group));
         }
     }
-    let id = new_id();
-    // SQLite needs the WHERE on INSERT ... SELECT ... ON CONFLICT to parse it.
-    let inserted = sqlx::query(
-        "INSERT INTO executions (id, runbook_id, team_id, environment, version_id, rule_id, \
-         trigger_event_id, status, attempt, max_attempts, params_json, dry_run, queued_at, \
-         correlation_key, not_before) \
-         SELECT $1, r.id, r.team_id, $2, d.version_id, $3, $4, 'queued', 0, r.max_attempts, \
-         $5, $6, $7, $8, $9 \
-         FROM runbooks r JOIN deployments d ON d.runbook_id = r.id AND d.environment = $2 \
-         WHERE r.id = $10 AND r.archived_at IS NULL \
-         ON CONFLICT (trigger_event_id, rule_id) DO NOTHING",
-    )
-    .bind(&id)
-    .bind(environment)
-    .bind(&new.rule_id)
-    .bind(&new.trigger_event_id)
-    .bind(new.params.to_string())
-    .bind(i64::from(new.dry_run))
-    .bind(now)
-    .bind(new.correlation.as_ref().map(|c| c.key.clone()))
-    .bind(new.correlation.as_ref().map(|c| now + c.window_ms))
-    .bind(&new.runbook_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        return Ok(None);
-    }
-    attach_events(tx, &id, &new.event_ids).await?;
-    Ok(Some(id))
+    Ok(insert_queued(tx, &[(environment, new)]).await?.remove(0))
 }
 
 /// The queued execution collecting events for `key`, if its window is open.
@@ -285,23 +259,106 @@ async fn attach_events(
     execution_id: &str,
     event_ids: &[String],
 ) -> Result<(), StoreError> {
-    if event_ids.is_empty() {
-        return Ok(());
+    let links: Vec<(&str, &str)> = event_ids
+        .iter()
+        .map(|event_id| (execution_id, event_id.as_str()))
+        .collect();
+    link_events(tx, &links).await
+}
+
+/// Gives executions their events: `(execution_id, event_id)` pairs, many
+/// per statement.
+async fn link_events(
+    tx: &mut Transaction<'_, Any>,
+    links: &[(&str, &str)],
+) -> Result<(), StoreError> {
+    for chunk in links.chunks(ROWS_PER_INSERT) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(1 + 2 * i, 2)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO execution_events (execution_id, event_id) VALUES {values} \
+             ON CONFLICT (execution_id, event_id) DO NOTHING"
+        );
+        let mut query = sqlx::query(&sql);
+        for (execution_id, event_id) in chunk {
+            query = query.bind(*execution_id).bind(*event_id);
+        }
+        query.execute(&mut **tx).await?;
     }
-    let values = (0..event_ids.len())
-        .map(|i| format!("($1, ${})", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "INSERT INTO execution_events (execution_id, event_id) VALUES {values} \
-         ON CONFLICT (execution_id, event_id) DO NOTHING"
-    );
-    let mut query = sqlx::query(&sql).bind(execution_id);
-    for event_id in event_ids {
-        query = query.bind(event_id);
-    }
-    query.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// Queues new executions (a correlated one opens its group: it is held
+/// back until its window ends), each of the version deployed in its
+/// environment, many per statement. Answers for each, in order: `None` when
+/// its runbook has no deployment there or is archived, or when its event
+/// and rule already have their execution. Joining open groups is
+/// [`insert`]'s work.
+pub(crate) async fn insert_queued(
+    tx: &mut Transaction<'_, Any>,
+    planned: &[(&str, &NewExecution)],
+) -> Result<Vec<Option<String>>, StoreError> {
+    const COLUMNS: usize = 9;
+    let now = now_ms();
+    let ids: Vec<String> = planned.iter().map(|_| new_id()).collect();
+    let mut created = HashSet::with_capacity(planned.len());
+    for (chunk, chunk_ids) in planned
+        .chunks(ROWS_PER_INSERT)
+        .zip(ids.chunks(ROWS_PER_INSERT))
+    {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(2 + COLUMNS * i, COLUMNS)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // SQLite needs the WHERE on INSERT ... SELECT ... ON CONFLICT to parse it.
+        let sql = format!(
+            "WITH planned (id, environment, runbook_id, rule_id, trigger_event_id, params_json, \
+               dry_run, correlation_key, not_before) AS (VALUES {values}) \
+             INSERT INTO executions (id, runbook_id, team_id, environment, version_id, rule_id, \
+             trigger_event_id, status, attempt, max_attempts, params_json, dry_run, queued_at, \
+             correlation_key, not_before) \
+             SELECT p.id, r.id, r.team_id, p.environment, d.version_id, p.rule_id, \
+             p.trigger_event_id, 'queued', 0, r.max_attempts, p.params_json, p.dry_run, $1, \
+             p.correlation_key, p.not_before \
+             FROM planned p JOIN runbooks r ON r.id = p.runbook_id \
+             JOIN deployments d ON d.runbook_id = r.id AND d.environment = p.environment \
+             WHERE r.archived_at IS NULL \
+             ON CONFLICT (trigger_event_id, rule_id) DO NOTHING RETURNING id"
+        );
+        let mut query = sqlx::query(&sql).bind(now);
+        for ((environment, new), id) in chunk.iter().zip(chunk_ids) {
+            query = query
+                .bind(id)
+                .bind(*environment)
+                .bind(&new.runbook_id)
+                .bind(&new.rule_id)
+                .bind(&new.trigger_event_id)
+                .bind(new.params.to_string())
+                .bind(i64::from(new.dry_run))
+                .bind(new.correlation.as_ref().map(|c| c.key.clone()))
+                .bind(new.correlation.as_ref().map(|c| now + c.window_ms));
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            created.insert(row.get::<String, _>("id"));
+        }
+    }
+    let links: Vec<(&str, &str)> = planned
+        .iter()
+        .zip(&ids)
+        .filter(|(_, id)| created.contains(id.as_str()))
+        .flat_map(|((_, new), id)| {
+            new.event_ids
+                .iter()
+                .map(move |event_id| (id.as_str(), event_id.as_str()))
+        })
+        .collect();
+    link_events(tx, &links).await?;
+    Ok(ids
+        .into_iter()
+        .map(|id| created.contains(&id).then_some(id))
+        .collect())
 }
 
 impl Store {
