@@ -34,6 +34,10 @@ pub struct RuntimeConfig {
     pub warm_slots: u32,
     /// Where compiled components are cached; `None` compiles in memory only.
     pub cache_dir: Option<PathBuf>,
+    /// Compiled runbooks kept in memory, ready to run (least recently used
+    /// evicted first; one evicted is loaded again from `cache_dir` when it
+    /// next runs). A compiled Python runbook maps tens of MB of code.
+    pub max_loaded_runbooks: usize,
     /// Granularity of wall-clock deadlines and of yielding to other tasks.
     #[serde(with = "crate::duration_serde")]
     pub epoch_tick: Duration,
@@ -49,6 +53,7 @@ impl Default for RuntimeConfig {
             keep_resident_bytes: 16 << 20,
             warm_slots: 2 * cpus(),
             cache_dir: None,
+            max_loaded_runbooks: 64,
             epoch_tick: Duration::from_millis(10),
         }
     }

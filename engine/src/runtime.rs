@@ -1,10 +1,12 @@
 //! The long-lived runtime: one wasmtime engine, its linker and caches.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use lru::LruCache;
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Linker;
@@ -62,7 +64,11 @@ pub struct Runtime {
     /// One per pool, in pool order.
     linkers: Vec<Linker<ExecState>>,
     cache: ComponentCache,
-    loaded: Mutex<HashMap<String, LoadedRunbook>>,
+    /// Compiled runbooks in memory, at most `max_loaded_runbooks`; the
+    /// least recently used goes first (executions running it keep their
+    /// own handle). A long-running engine sees every version ever
+    /// deployed: without a bound it would keep all of them.
+    loaded: Mutex<LruCache<String, LoadedRunbook>>,
     /// One gate per artifact being loaded, so concurrent loads of one
     /// artifact (a run right after a save precompiled it) compile it once.
     loading: Mutex<HashMap<String, Arc<Mutex<()>>>>,
@@ -77,6 +83,8 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(config: RuntimeConfig) -> anyhow::Result<Self> {
+        let max_loaded = NonZeroUsize::new(config.max_loaded_runbooks)
+            .ok_or_else(|| anyhow::anyhow!("runtime.max_loaded_runbooks must be at least 1"))?;
         let pools = Pools::new(&config)?;
         let linkers = pools.engines().map(linker).collect::<anyhow::Result<_>>()?;
         let first = pools.engines().next().expect("at least one pool");
@@ -86,7 +94,7 @@ impl Runtime {
             pools,
             linkers,
             cache,
-            loaded: Mutex::default(),
+            loaded: Mutex::new(LruCache::new(max_loaded)),
             loading: Mutex::default(),
             cold_loads: AtomicU64::new(0),
             config,
@@ -141,9 +149,15 @@ impl Runtime {
         loaded
     }
 
+    /// The compiled runbook of this artifact if it is in memory (it then
+    /// counts as just used).
+    pub fn loaded(&self, sha256: &str) -> Option<LoadedRunbook> {
+        self.lock_loaded().get(sha256).cloned()
+    }
+
     /// Whether the artifact with this sha256 is loaded in memory.
     pub fn is_loaded(&self, sha256: &str) -> bool {
-        self.lock_loaded().contains_key(sha256)
+        self.lock_loaded().contains(sha256)
     }
 
     /// How many loads were not answered from memory so far.
@@ -172,11 +186,11 @@ impl Runtime {
             pres: pres.into(),
         };
         self.lock_loaded()
-            .insert(loaded.sha256.clone(), loaded.clone());
+            .put(loaded.sha256.clone(), loaded.clone());
         Ok(loaded)
     }
 
-    fn lock_loaded(&self) -> std::sync::MutexGuard<'_, HashMap<String, LoadedRunbook>> {
+    fn lock_loaded(&self) -> std::sync::MutexGuard<'_, LruCache<String, LoadedRunbook>> {
         self.loaded.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -78,7 +78,11 @@ pub struct Runner {
     wake: Arc<Notify>,
     /// What runbooks' host calls are served by.
     services: Arc<Services>,
-    loaded: Mutex<HashMap<String, Arc<OnceCell<LoadedRunbook>>>>,
+    /// Artifacts being fetched and compiled now: concurrent executions of
+    /// a runbook not loaded yet share one fetch and one compilation. An
+    /// entry leaves once its load is done; what is loaded is the runtime's
+    /// to keep, and to evict.
+    fetching: Mutex<HashMap<String, Arc<OnceCell<LoadedRunbook>>>>,
     /// The executions running now, with their leases and cancel tokens.
     pub(crate) in_flight: InFlight,
     /// Results finishing together are committed together.
@@ -115,7 +119,7 @@ impl Runner {
             config,
             wake,
             services,
-            loaded: Mutex::default(),
+            fetching: Mutex::default(),
             in_flight: InFlight::default(),
             results: GroupCommit::new(MAX_RESULTS_PER_COMMIT),
         }
@@ -389,17 +393,29 @@ impl Runner {
             .map_err(|e| NotRun::Unusable(e.to_string()))
     }
 
-    /// The compiled runbook for an artifact. Concurrent executions of a
-    /// runbook not loaded yet share one fetch and one compilation.
+    /// The compiled runbook for an artifact: from the runtime's memory,
+    /// or fetched from the store and loaded (see `fetching`).
     async fn load(&self, sha256: &str) -> Result<LoadedRunbook, NotRun> {
+        if let Some(loaded) = self.runtime.loaded(sha256) {
+            return Ok(loaded);
+        }
         let cell = self
-            .lock_loaded()
+            .lock_fetching()
             .entry(sha256.to_owned())
             .or_default()
             .clone();
-        cell.get_or_try_init(|| self.fetch_and_compile(sha256))
+        let loaded = cell
+            .get_or_try_init(|| self.fetch_and_compile(sha256))
             .await
-            .cloned()
+            .cloned();
+        let mut fetching = self.lock_fetching();
+        if fetching
+            .get(sha256)
+            .is_some_and(|current| Arc::ptr_eq(current, &cell))
+        {
+            fetching.remove(sha256);
+        }
+        loaded
     }
 
     async fn fetch_and_compile(&self, sha256: &str) -> Result<LoadedRunbook, NotRun> {
@@ -423,10 +439,10 @@ impl Runner {
             .map_err(|e| NotRun::Unusable(format!("cannot load artifact {sha256}: {e}")))
     }
 
-    fn lock_loaded(
+    fn lock_fetching(
         &self,
     ) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<LoadedRunbook>>>> {
-        self.loaded.lock().unwrap_or_else(|e| e.into_inner())
+        self.fetching.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -89,3 +89,51 @@ fn concurrent_loads_of_one_artifact_compile_it_once() {
     runtime.load(&bytes).unwrap();
     assert_eq!(runtime.cold_loads(), 1, "then answered from memory");
 }
+
+/// A long-running engine sees every version ever deployed: only the most
+/// recently used stay compiled in memory, the others are loaded again when
+/// they next run.
+#[test]
+fn loaded_runbooks_past_the_bound_are_evicted_least_recently_used_first() {
+    let component = |dir: std::path::PathBuf| std::fs::read(wolfe_testkit::built(&dir)).unwrap();
+    let first = component(wolfe_testkit::guest_dir("hostile-rust"));
+    let second = component(wolfe_testkit::guest_dir("api-probe-rust"));
+    let third = component(wolfe_testkit::example_dir("disk-pressure-rust"));
+    let runtime = Runtime::new(RuntimeConfig {
+        max_concurrent_executions: 1,
+        cache_dir: None,
+        max_loaded_runbooks: 2,
+        ..RuntimeConfig::default()
+    })
+    .unwrap();
+    let first_sha = runtime.load(&first).unwrap().sha256().to_owned();
+    let second_sha = runtime.load(&second).unwrap().sha256().to_owned();
+    assert!(
+        runtime.loaded(&first_sha).is_some(),
+        "first is now the most recent"
+    );
+    let third_sha = runtime.load(&third).unwrap().sha256().to_owned();
+    assert_eq!(runtime.cold_loads(), 3);
+    assert!(runtime.is_loaded(&first_sha));
+    assert!(runtime.is_loaded(&third_sha));
+    assert!(
+        !runtime.is_loaded(&second_sha),
+        "the least recently used made room"
+    );
+    runtime.load(&second).unwrap();
+    assert_eq!(
+        runtime.cold_loads(),
+        4,
+        "an evicted runbook is loaded again"
+    );
+}
+
+#[test]
+fn a_runtime_that_may_keep_no_runbook_is_refused() {
+    let refused = Runtime::new(RuntimeConfig {
+        max_loaded_runbooks: 0,
+        ..RuntimeConfig::default()
+    });
+    let error = refused.err().expect("0 loaded runbooks is refused");
+    assert!(error.to_string().contains("max_loaded_runbooks"), "{error}");
+}
