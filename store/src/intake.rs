@@ -15,7 +15,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::events::{Accepted, EventIntake, NewEvent};
 use crate::executions::{self, NewExecution};
 use crate::rule_errors;
-use crate::sql::{ROWS_PER_INSERT, placeholders};
+use crate::sql::{ROWS_PER_INSERT, value_rows};
 use crate::{Store, StoreError, now_ms};
 
 impl Store {
@@ -109,25 +109,17 @@ async fn insert_events(
     tx: &mut Transaction<'_, Any>,
     batch: &[EventIntake],
 ) -> Result<HashSet<String>, StoreError> {
-    const COLUMNS: usize = 9;
+    const COLUMNS: usize = 11;
     let processed_at = now_ms();
     let mut stored = HashSet::with_capacity(batch.len());
     for chunk in batch.chunks(ROWS_PER_INSERT) {
-        let values = (0..chunk.len())
-            .map(|i| {
-                format!(
-                    "({}, 'processed', $1)",
-                    placeholders(2 + COLUMNS * i, COLUMNS)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = value_rows(1, chunk.len(), COLUMNS);
         let sql = format!(
             "INSERT INTO events (id, environment, source, kind, dedupe_key, payload_json, \
              received_at, depth, emitted_by, status, processed_at) VALUES {values} \
              ON CONFLICT (environment, source, dedupe_key) DO NOTHING RETURNING id"
         );
-        let mut query = sqlx::query(&sql).bind(processed_at);
+        let mut query = sqlx::query(&sql);
         for intake in chunk {
             let event = &intake.event;
             query = query
@@ -139,7 +131,9 @@ async fn insert_events(
                 .bind(event.payload.to_string())
                 .bind(event.received_at)
                 .bind(event.depth)
-                .bind(&event.emitted_by);
+                .bind(&event.emitted_by)
+                .bind("processed")
+                .bind(processed_at);
         }
         for row in query.fetch_all(&mut **tx).await? {
             stored.insert(row.get("id"));

@@ -6,7 +6,7 @@ use sqlx::{Any, Row, Transaction};
 
 use super::logs::insert_log_rows;
 use super::{Finished, LogLine};
-use crate::sql::placeholders;
+use crate::sql::value_rows;
 use crate::{Store, StoreError, now_ms};
 
 impl Store {
@@ -88,10 +88,7 @@ async fn close_executions(
     now: i64,
 ) -> Result<HashSet<(String, i64)>, StoreError> {
     const COLUMNS: usize = 10;
-    let values = (0..batch.len())
-        .map(|i| format!("({})", placeholders(2 + COLUMNS * i, COLUMNS)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let values = value_rows(2, batch.len(), COLUMNS);
     let sql = format!(
         "WITH results (id, runner, attempt, outcome, output_json, error_message, \
            error_detail, fuel_consumed, peak_memory_bytes, wall_time_us) AS (VALUES {values}) \
@@ -133,10 +130,7 @@ async fn close_attempts(
     now: i64,
 ) -> Result<(), StoreError> {
     const COLUMNS: usize = 5;
-    let values = (0..recorded.len())
-        .map(|i| format!("({})", placeholders(2 + COLUMNS * i, COLUMNS)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let values = value_rows(2, recorded.len(), COLUMNS);
     let sql = format!(
         "WITH ended (id, attempt, outcome, dropped_lines, dropped_bytes) AS (VALUES {values}) \
          UPDATE attempts SET finished_at = $1, outcome = ended.outcome, \

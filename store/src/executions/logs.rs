@@ -8,7 +8,7 @@
 use sqlx::{Any, Row, Transaction};
 
 use super::LogLine;
-use crate::sql::{ROWS_PER_INSERT, placeholders};
+use crate::sql::{ROWS_PER_INSERT, value_rows};
 use crate::{Backend, Store, StoreError, now_ms};
 
 /// The attempt `$2` of execution `$1` is `$3`'s to write: still running
@@ -191,10 +191,7 @@ pub(super) async fn insert_log_rows(
     rows: &[(&str, &LogLine)],
 ) -> Result<(), StoreError> {
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(1 + 8 * i, 8)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = value_rows(1, chunk.len(), 8);
         let sql = format!(
             "INSERT INTO execution_logs (execution_id, attempt, seq, at_ms, level, stream, \
              message, fields_json) VALUES {values} \

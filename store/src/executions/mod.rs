@@ -19,7 +19,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::events::EventRecord;
-use crate::sql::{ROWS_PER_INSERT, placeholders};
+use crate::sql::{ROWS_PER_INSERT, value_rows};
 use crate::{Backend, Store, StoreError, new_id, now_ms};
 
 pub use cancel::Cancelled;
@@ -273,10 +273,7 @@ async fn link_events(
     links: &[(&str, &str)],
 ) -> Result<(), StoreError> {
     for chunk in links.chunks(ROWS_PER_INSERT) {
-        let values = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(1 + 2 * i, 2)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = value_rows(1, chunk.len(), 2);
         let sql = format!(
             "INSERT INTO execution_events (execution_id, event_id) VALUES {values} \
              ON CONFLICT (execution_id, event_id) DO NOTHING"
@@ -308,10 +305,7 @@ pub(crate) async fn insert_queued(
         .chunks(ROWS_PER_INSERT)
         .zip(ids.chunks(ROWS_PER_INSERT))
     {
-        let values = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(2 + COLUMNS * i, COLUMNS)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = value_rows(2, chunk.len(), COLUMNS);
         // SQLite needs the WHERE on INSERT ... SELECT ... ON CONFLICT to parse it.
         let sql = format!(
             "WITH planned (id, environment, runbook_id, rule_id, trigger_event_id, params_json, \
