@@ -28,9 +28,14 @@ impl Store {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         let closed = close_executions(&mut tx, batch, now).await?;
+        let answers: Vec<bool> = batch
+            .iter()
+            .map(|f| closed.contains(&(f.id.clone(), f.attempt)))
+            .collect();
         let recorded: Vec<&Finished> = batch
             .iter()
-            .filter(|f| closed.contains(&(f.id.clone(), f.attempt)))
+            .zip(&answers)
+            .filter_map(|(finished, &written)| written.then_some(finished))
             .collect();
         if !recorded.is_empty() {
             close_attempts(&mut tx, &recorded, now).await?;
@@ -41,10 +46,7 @@ impl Store {
             insert_log_rows(&mut tx, &lines).await?;
         }
         tx.commit().await?;
-        Ok(batch
-            .iter()
-            .map(|f| closed.contains(&(f.id.clone(), f.attempt)))
-            .collect())
+        Ok(answers)
     }
 
     /// Puts executions whose runner stopped renewing back in the queue, or
